@@ -1,0 +1,112 @@
+import type {
+  V1EndpointSlice,
+  V1Endpoints,
+  V1Ingress,
+  V1Node,
+  V1Pod,
+  V1Service,
+  V1ServicePort,
+} from '@kubernetes/client-node';
+import type { ClusterSnapshot, GRPCRoute, HTTPRoute, ObjectRef } from '../cluster/types.js';
+
+/** Ingress pathType, or the HTTPRoute path match type, normalised. */
+export type PathMatchType = 'Exact' | 'Prefix' | 'ImplementationSpecific' | 'RegularExpression';
+
+/**
+ * One routable rule, flattened: an Ingress rule path (or default backend), or one
+ * HTTPRoute/GRPCRoute rule match. Every later question starts from a Route.
+ */
+export interface Route {
+  /** Stable id, e.g. "Ingress/shop/web#0.1" (rule 0, path 1) or "HTTPRoute/shop/web#2.0". */
+  id: string;
+  source:
+    | { kind: 'Ingress'; obj: V1Ingress }
+    | { kind: 'HTTPRoute'; obj: HTTPRoute }
+    | { kind: 'GRPCRoute'; obj: GRPCRoute };
+  ref: ObjectRef;
+  namespace: string;
+  /** Exact or wildcard ("*.example.com") host; undefined = any host (Ingress rule without host, default backend). */
+  host?: string;
+  path: string;
+  pathType: PathMatchType;
+  /** Ingress default backend (spec.defaultBackend). */
+  isDefaultBackend: boolean;
+  /** Effective class: spec.ingressClassName, the legacy annotation, or the default IngressClass; for routes, the parent Gateways' classes. */
+  className?: string;
+  /** Annotations of the Ingress (HTTPRoute: the route's). */
+  annotations: Record<string, string>;
+  backends: RouteBackend[];
+}
+
+/** A backend a route points at: a Service and port (Ingress backend or HTTPRoute backendRef). */
+export interface RouteBackend {
+  namespace: string;
+  serviceName: string;
+  /** Port as written on the route: number or name. */
+  port?: number | string;
+  weight?: number;
+}
+
+/** Result of following a RouteBackend to pods, endpoints and nodes. */
+export interface BackendResolution {
+  backend: RouteBackend;
+  service?: V1Service;
+  servicePort?: V1ServicePort;
+  /** Why the chain stopped, if it did. */
+  problem?: 'service-not-found' | 'service-port-not-found' | 'no-selector' | 'external-name';
+  /** Pods the Service selector matches (live pods, or pod templates from workloads when there are none). */
+  pods: V1Pod[];
+  /** For each pod: the resolved container port number for the Service targetPort (undefined = named port not exposed). */
+  targetPorts: Map<V1Pod, number | undefined>;
+  endpoints?: V1Endpoints;
+  endpointSlices: V1EndpointSlice[];
+  /** Endpoint addresses with readiness, from EndpointSlices (preferred) or Endpoints. */
+  addresses: EndpointAddress[];
+  nodes: V1Node[];
+}
+
+export interface EndpointAddress {
+  ip: string;
+  port?: number;
+  ready: boolean;
+  nodeName?: string;
+  podName?: string;
+}
+
+/** The ingress controller / Gateway data plane Service that receives traffic from the LB. */
+export interface ControllerInfo {
+  service: V1Service;
+  /** Pods behind the controller Service. */
+  pods: V1Pod[];
+  /** Which classes it serves, when known (IngressClass controller, GatewayClass). */
+  classes: string[];
+  /** LB address from status.loadBalancer.ingress (ip or hostname), if any. */
+  loadBalancerAddress?: string;
+  nodePorts: { name?: string; port: number; nodePort?: number; protocol?: string }[];
+}
+
+export interface RouteMatch {
+  route: Route;
+  /** How the host matched: exact, wildcard, or catch-all (no host on the rule). */
+  hostMatch: 'exact' | 'wildcard' | 'any';
+}
+
+/** Indexes built once over a snapshot; all queries are sub-linear (maps, no scans of all pods). */
+export interface RouteGraph {
+  snapshot: ClusterSnapshot;
+  routes: Route[];
+  /** The route an ingress controller would pick for host+path (longest match, exact before prefix). */
+  resolve(host: string, path: string): RouteMatch | undefined;
+  /** Routes of one Ingress/HTTPRoute/GRPCRoute. */
+  routesOf(kind: 'Ingress' | 'HTTPRoute' | 'GRPCRoute', namespace: string, name: string): Route[];
+  /** Follow a backend to Service, port, pods, endpoints, nodes (memoised). */
+  resolveBackend(backend: RouteBackend): BackendResolution;
+  service(namespace: string, name: string): V1Service | undefined;
+  /** Pods matching a label selector in a namespace (indexed by label, not a scan). */
+  podsMatching(namespace: string, selector: Record<string, string>): V1Pod[];
+  node(name: string): V1Node | undefined;
+  /** The ingress controller/Gateway Services that could carry this route (by class), or all known ones. */
+  controllersFor(route?: Route): ControllerInfo[];
+  /** ObjectRef with file:line when the object came from a file. */
+  ref(kind: string, obj: { metadata?: { name?: string; namespace?: string } }): ObjectRef;
+}
