@@ -1,0 +1,44 @@
+/** What one command run at a vantage point gave back. Timeouts and failures are values, not exceptions. */
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  timedOut: boolean;
+  /** Set when the command could not be started at all (no such binary, exec refused by the API). */
+  startError?: string;
+}
+
+export type VantageKind = 'local' | 'pod' | 'node';
+
+/** A place a probe runs: here (the internet's view), a probe pod on a node, or a hostNetwork probe pod. */
+export interface Vantage {
+  /** e.g. "local", "pod@node-a", "node@node-a". */
+  id: string;
+  kind: VantageKind;
+  nodeName?: string;
+  /** The pod's IP (pod vantage) or the node's IP (node vantage), when known. */
+  ip?: string;
+  /** Run argv (no shell) with a hard timeout. */
+  exec(argv: string[], opts: { timeoutMs: number; stdin?: string }): Promise<ExecResult>;
+}
+
+/** Creates vantages on demand (one probe pod per node and kind), and removes them. */
+export interface VantageProvider {
+  local(): Vantage;
+  /** Fails with a value-carrying error (VantageUnavailable) when probe pods are disabled or forbidden. */
+  pod(nodeName: string): Promise<Vantage>;
+  node(nodeName: string): Promise<Vantage>;
+  /** Deletes every probe pod this provider created (also called on SIGINT/SIGTERM). */
+  cleanup(): Promise<void>;
+}
+
+export class VantageUnavailable extends Error {
+  constructor(
+    message: string,
+    readonly reason: 'disabled' | 'forbidden' | 'timeout' | 'error',
+  ) {
+    super(message);
+    this.name = 'VantageUnavailable';
+  }
+}
