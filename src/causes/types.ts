@@ -36,6 +36,9 @@ export const CAUSE_IDS = [
   'single-replica',
   'ingress-class-missing',
   'duplicate-route',
+  // Added by the catalog (append only, never reorder): causes real clusters need beyond issue 2's list.
+  'externalname-backend',
+  'body-too-large',
 ] as const;
 
 export type CauseId = (typeof CAUSE_IDS)[number];
@@ -54,4 +57,6 @@ export interface Cause {
   references: string[];
   /** Item number in the seed article's production hardening checklist, when this is one. */
   checklist?: number;
+  /** What `diagnose` measures live to find it (short phrase, for the catalog table); absent = static only. */
+  live?: string;
 }

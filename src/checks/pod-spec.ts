@@ -1,0 +1,125 @@
+import type { V1Container, V1Pod, V1Probe, V1Service, V1ServicePort } from '@kubernetes/client-node';
+import type { ObjectRef, Workload } from '../cluster/types.js';
+import type { RouteGraph } from '../graph/types.js';
+import { list, str } from './shape.js';
+
+/** The workload behind a pod: the graph's answer (template owner / ownerReferences), else ownerReferences. */
+function ownerOf(
+  graph: RouteGraph,
+  pod: V1Pod,
+): { kind: string; name: string; workload?: Workload } | undefined {
+  const workload = graph.workloadOf?.(pod);
+  if (workload?.metadata?.name) return { kind: workload.kind, name: workload.metadata.name, workload };
+  const owner = pod.metadata?.ownerReferences?.[0];
+  return owner ? { kind: owner.kind, name: owner.name } : undefined;
+}
+
+const ownerNames = new WeakMap<V1Pod, string>();
+
+/** What a person calls the pod in a message: its owner when it has one ("Deployment shop/web"), else the pod. */
+export function podOwnerName(graph: RouteGraph, pod: V1Pod): string {
+  // Memoised: checks ask for every replica of every routed backend, often several times.
+  const cached = ownerNames.get(pod);
+  if (cached !== undefined) return cached;
+  const ns = pod.metadata?.namespace ?? 'default';
+  const owner = ownerOf(graph, pod);
+  const name = owner ? `${owner.kind} ${ns}/${owner.name}` : `Pod ${ns}/${pod.metadata?.name ?? '?'}`;
+  ownerNames.set(pod, name);
+  return name;
+}
+
+/** Object ref of a pod for findings: its owner workload when known (file:line of the manifest), else the pod. */
+export function podRef(graph: RouteGraph, pod: V1Pod): ObjectRef {
+  const owner = ownerOf(graph, pod);
+  if (owner?.workload) return graph.ref(owner.kind, owner.workload);
+  if (owner) return { kind: owner.kind, namespace: pod.metadata?.namespace, name: owner.name };
+  return graph.ref('Pod', pod);
+}
+
+/**
+ * One representative pod per owner (replicas share a template), so a Deployment with 50 replicas yields one
+ * finding, not 50. Pods without owner are grouped by their labels.
+ */
+const distinctCache = new WeakMap<readonly V1Pod[], V1Pod[]>();
+
+export function distinctByOwner(graph: RouteGraph, pods: readonly V1Pod[]): V1Pod[] {
+  // Memoised by array identity: a resolution's pods array is shared by every check that asks.
+  const cached = distinctCache.get(pods);
+  if (cached) return cached;
+  const seen = new Set<string>();
+  const out: V1Pod[] = [];
+  for (const pod of pods) {
+    // Pods without owner but with identical labels are hand-made replicas: one finding for all of them.
+    const name = podOwnerName(graph, pod);
+    const key = name.startsWith('Pod ')
+      ? `Pod ${pod.metadata?.namespace ?? 'default'} ${JSON.stringify(Object.entries(pod.metadata?.labels ?? {}).sort())}`
+      : name;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(pod);
+  }
+  distinctCache.set(pods, out);
+  return out;
+}
+
+export function containersOf(pod: V1Pod): V1Container[] {
+  return list(pod.spec?.containers);
+}
+
+/** The container port number a Service targetPort resolves to in this pod (undefined: named port not exposed). */
+export function resolveTargetPort(pod: V1Pod, targetPort: number | string): number | undefined {
+  if (typeof targetPort === 'number') return targetPort;
+  if (/^\d+$/.test(targetPort)) return Number(targetPort);
+  for (const c of containersOf(pod)) {
+    for (const p of list(c.ports)) if (p.name === targetPort) return p.containerPort;
+  }
+  return undefined;
+}
+
+export function targetPortOf(port: V1ServicePort): number | string {
+  return port.targetPort ?? port.port;
+}
+
+/** The container that serves a container port: the one declaring it, or the only container. */
+export function servingContainer(pod: V1Pod, containerPort: number | undefined): V1Container | undefined {
+  const containers = containersOf(pod);
+  if (containerPort !== undefined) {
+    const declaring = containers.find((c) => list(c.ports).some((p) => p.containerPort === containerPort));
+    if (declaring) return declaring;
+  }
+  return containers.length === 1 ? containers[0] : undefined;
+}
+
+/** Port number of a probe's httpGet/tcpSocket/grpc, resolving a named port against the container. */
+export function probePort(probe: V1Probe, container: V1Container): number | undefined {
+  const raw = probe.httpGet?.port ?? probe.tcpSocket?.port ?? probe.grpc?.port;
+  if (raw === undefined) return undefined;
+  if (typeof raw === 'number') return raw;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return list(container.ports).find((p) => p.name === raw)?.containerPort;
+}
+
+export interface HttpProbe {
+  kind: 'liveness' | 'readiness';
+  path: string;
+  port?: number;
+}
+
+/** The httpGet probes of a container (path defaults to "/" as the kubelet does). */
+export function httpProbe(container: V1Container, kind: 'liveness' | 'readiness'): HttpProbe | undefined {
+  const probe = kind === 'liveness' ? container.livenessProbe : container.readinessProbe;
+  if (!probe?.httpGet) return undefined;
+  return { kind, path: str(probe.httpGet.path) || '/', port: probePort(probe, container) };
+}
+
+/** Pods a Service selects (indexed lookup through the graph; none for selector-less Services). */
+export function servicePods(graph: RouteGraph, service: V1Service): V1Pod[] {
+  const selector = service.spec?.selector;
+  if (!selector || Object.keys(selector).length === 0) return [];
+  return graph.podsMatching(service.metadata?.namespace ?? 'default', selector);
+}
+
+/** "shop/web" */
+export function nsName(obj: { metadata?: { name?: string; namespace?: string } }): string {
+  return `${obj.metadata?.namespace ?? 'default'}/${obj.metadata?.name ?? '?'}`;
+}

@@ -1,0 +1,68 @@
+import type { V1LabelSelector, V1Namespace } from '@kubernetes/client-node';
+import type { ClusterSnapshot } from '../cluster/types.js';
+import { list, strings } from './shape.js';
+
+/** Kubernetes label-selector semantics (matchLabels AND matchExpressions); an empty selector matches all. */
+export function selectorMatches(
+  selector: V1LabelSelector | undefined,
+  labels: Record<string, string> = {},
+): boolean {
+  if (!selector) return true;
+  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
+    if (labels[k] !== v) return false;
+  }
+  for (const expr of list(selector.matchExpressions)) {
+    const has = Object.hasOwn(labels, expr.key);
+    const value = labels[expr.key];
+    const values = strings(expr.values);
+    switch (expr.operator) {
+      case 'In':
+        if (!has || !values.includes(value as string)) return false;
+        break;
+      case 'NotIn':
+        if (has && values.includes(value as string)) return false;
+        break;
+      case 'Exists':
+        if (!has) return false;
+        break;
+      case 'DoesNotExist':
+        if (has) return false;
+        break;
+      default:
+        // An operator the API server would reject: match nothing rather than guess.
+        return false;
+    }
+  }
+  return true;
+}
+
+export function isEmptySelector(selector: V1LabelSelector | undefined): boolean {
+  return (
+    !selector ||
+    (Object.keys(selector.matchLabels ?? {}).length === 0 && list(selector.matchExpressions).length === 0)
+  );
+}
+
+/** Service-style equality selector (`spec.selector`) against labels. */
+export function mapSelectorMatches(
+  selector: Record<string, string>,
+  labels: Record<string, string> = {},
+): boolean {
+  for (const [k, v] of Object.entries(selector)) if (labels[k] !== v) return false;
+  return true;
+}
+
+export function formatLabels(labels: Record<string, string> | undefined): string {
+  const entries = Object.entries(labels ?? {});
+  return entries.length === 0 ? '{}' : entries.map(([k, v]) => `${k}=${v}`).join(',');
+}
+
+/**
+ * Labels of a namespace: the Namespace object's when the snapshot has it, plus the label the API server sets on
+ * every namespace since Kubernetes 1.21 (so policies written against it work with manifests too).
+ */
+export function namespaceLabelsOf(snapshot: ClusterSnapshot): (name: string) => Record<string, string> {
+  const byName = new Map<string, V1Namespace>();
+  for (const ns of snapshot.namespaces) if (ns.metadata?.name) byName.set(ns.metadata.name, ns);
+  return (name) => ({ ...(byName.get(name)?.metadata?.labels ?? {}), 'kubernetes.io/metadata.name': name });
+}

@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { backendConfigName } from '../../src/checks/lb-health.js';
+import { admits, peersOf } from '../../src/checks/network-policy-controller.js';
+import { parseNginxSeconds } from '../../src/checks/routed.js';
+import { namespaceLabelsOf, selectorMatches } from '../../src/checks/selectors.js';
+import { emptySnapshot } from '../../src/cluster/types.js';
+
+test('selectorMatches: matchLabels and every matchExpressions operator', () => {
+  const labels = { app: 'web', tier: 'front' };
+  assert.equal(selectorMatches({}, labels), true);
+  assert.equal(selectorMatches({ matchLabels: { app: 'web' } }, labels), true);
+  assert.equal(selectorMatches({ matchLabels: { app: 'api' } }, labels), false);
+  assert.equal(
+    selectorMatches({ matchExpressions: [{ key: 'tier', operator: 'In', values: ['front'] }] }, labels),
+    true,
+  );
+  assert.equal(
+    selectorMatches({ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['front'] }] }, labels),
+    false,
+  );
+  assert.equal(
+    selectorMatches({ matchExpressions: [{ key: 'env', operator: 'NotIn', values: ['prod'] }] }, labels),
+    true,
+  );
+  assert.equal(selectorMatches({ matchExpressions: [{ key: 'app', operator: 'Exists' }] }, labels), true);
+  assert.equal(
+    selectorMatches({ matchExpressions: [{ key: 'app', operator: 'DoesNotExist' }] }, labels),
+    false,
+  );
+  assert.equal(selectorMatches({ matchExpressions: [{ key: 'app', operator: 'Bogus' }] }, labels), false);
+});
+
+test('namespaceLabelsOf adds kubernetes.io/metadata.name even without the Namespace object', () => {
+  const snap = emptySnapshot(false);
+  snap.namespaces.push({ metadata: { name: 'edge', labels: { team: 'net' } } });
+  const labels = namespaceLabelsOf(snap);
+  assert.deepEqual(labels('edge'), { team: 'net', 'kubernetes.io/metadata.name': 'edge' });
+  assert.deepEqual(labels('other'), { 'kubernetes.io/metadata.name': 'other' });
+});
+
+test('backendConfigName: default, per port number, per port name, bad JSON', () => {
+  const port = { name: 'http', port: 80 };
+  assert.equal(backendConfigName('{"default":"a"}', port), 'a');
+  assert.equal(backendConfigName('{"ports":{"80":"b"},"default":"a"}', port), 'b');
+  assert.equal(backendConfigName('{"ports":{"http":"c"}}', port), 'c');
+  assert.equal(backendConfigName('{"ports":{"443":"d"}}', port), undefined);
+  assert.equal(backendConfigName('not json', port), undefined);
+});
+
+test('parseNginxSeconds', () => {
+  assert.equal(parseNginxSeconds('60'), 60);
+  assert.equal(parseNginxSeconds('75s'), 75);
+  assert.equal(parseNginxSeconds('2m'), 120);
+  assert.equal(parseNginxSeconds('500ms'), 0.5);
+  assert.equal(parseNginxSeconds('soon'), undefined);
+  assert.equal(parseNginxSeconds(undefined), undefined);
+});
+
+test('NetworkPolicy peers: wire `from` and client-node `_from` are both read', () => {
+  const peer = { namespaceSelector: {} };
+  assert.deepEqual(peersOf({ _from: [peer] }), [peer]);
+  assert.deepEqual(peersOf({ from: [peer] } as Parameters<typeof peersOf>[0]), [peer]);
+  const src = { metadata: { name: 'c', namespace: 'edge', labels: { app: 'c' } } };
+  const dst = {
+    metadata: { name: 'w', namespace: 'shop' },
+    spec: { containers: [{ name: 'w', ports: [{ name: 'http', containerPort: 8080 }] }] },
+  };
+  const ns = (name: string) => ({ 'kubernetes.io/metadata.name': name });
+  const policy = (rule: Record<string, unknown>) => [
+    { metadata: { namespace: 'shop' }, spec: { podSelector: {}, ingress: [rule] } },
+  ];
+  assert.equal(
+    admits(policy({ from: [{ namespaceSelector: { matchLabels: ns('edge') } }] }), src, dst, 8080, ns),
+    true,
+  );
+  assert.equal(
+    admits(policy({ _from: [{ namespaceSelector: { matchLabels: ns('other') } }] }), src, dst, 8080, ns),
+    false,
+  );
+  assert.equal(admits(policy({ ports: [{ port: 'http' }] }), src, dst, 8080, ns), true);
+  assert.equal(admits(policy({ ports: [{ port: 'http', protocol: 'UDP' }] }), src, dst, 8080, ns), false);
+  assert.equal(admits(policy({ ports: [{ port: 9000 }] }), src, dst, 8080, ns), false);
+  assert.equal(
+    admits([{ metadata: { namespace: 'shop' }, spec: { podSelector: {} } }], src, dst, 8080, ns),
+    false,
+  );
+});

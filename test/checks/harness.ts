@@ -1,0 +1,94 @@
+/**
+ * Table tests for checks, in the spirit of ESLint's RuleTester: each case is a set of objects (or YAML), the
+ * check runs on the real graph (parse → snapshot → buildGraph), and the findings must equal the expected list
+ * exactly (count, check, cause, severity, object, route, message substrings).
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Check, Finding } from '../../src/checks/types.js';
+import { parseManifests, snapshotFromObjects } from '../../src/cluster/parse.js';
+import { buildGraph } from '../../src/graph/build.js';
+import type { RouteGraph } from '../../src/graph/types.js';
+
+export interface Case {
+  name: string;
+  /** Plain objects, or YAML text (multi-document) when file:line matters. */
+  objects: unknown[] | string;
+  /** Treat the snapshot as read from a live cluster (pods have status, endpoints are real). */
+  live?: boolean;
+}
+
+export interface Expected {
+  check?: string;
+  cause: string;
+  severity: string;
+  object: { kind: string; name: string; namespace?: string; line?: number };
+  route?: string;
+  /** Substrings the message must contain. */
+  message?: string[];
+  /** Substrings the fix must contain. */
+  fix?: string[];
+}
+
+export interface InvalidCase extends Case {
+  findings: Expected[];
+}
+
+export function graphOf(objects: unknown[] | string, live = false): RouteGraph {
+  let snapshot: ReturnType<typeof snapshotFromObjects>;
+  if (typeof objects === 'string') {
+    const parsed = parseManifests(objects, 'fixture.yaml');
+    assert.deepEqual(parsed.warnings, [], 'fixture YAML must parse cleanly');
+    snapshot = snapshotFromObjects(parsed.objects, parsed.origins);
+  } else {
+    snapshot = snapshotFromObjects(objects);
+  }
+  snapshot.live = live;
+  return buildGraph(snapshot);
+}
+
+export function runCheck(check: Check, c: Case): Finding[] {
+  const findings = check.run(graphOf(c.objects, c.live));
+  for (const f of findings) {
+    assert.equal(typeof f.message, 'string');
+    assert.ok(f.fix.length > 0, 'every finding has a fix');
+  }
+  return findings;
+}
+
+function describe(f: Finding): string {
+  return `${f.check} ${f.cause} ${f.severity} ${f.object.kind} ${f.object.namespace ?? ''}/${f.object.name} route=${f.route ?? '-'}: ${f.message}`;
+}
+
+export function assertFindings(actual: Finding[], expected: Expected[], check: Check): void {
+  assert.equal(
+    actual.length,
+    expected.length,
+    `expected ${expected.length} finding(s), got ${actual.length}:\n${actual.map(describe).join('\n')}`,
+  );
+  expected.forEach((e, i) => {
+    const a = actual[i];
+    const ctx = `finding ${i}: ${describe(a)}`;
+    assert.equal(a.check, e.check ?? check.meta.id, ctx);
+    assert.equal(a.cause, e.cause, ctx);
+    assert.equal(a.severity, e.severity, ctx);
+    assert.equal(a.hop, check.meta.hop, ctx);
+    assert.equal(a.object.kind, e.object.kind, ctx);
+    assert.equal(a.object.name, e.object.name, ctx);
+    if (e.object.namespace !== undefined) assert.equal(a.object.namespace, e.object.namespace, ctx);
+    if (e.object.line !== undefined) assert.equal(a.object.line, e.object.line, ctx);
+    if (e.route !== undefined) assert.equal(a.route, e.route, ctx);
+    for (const s of e.message ?? []) assert.ok(a.message.includes(s), `${ctx}\n  message lacks "${s}"`);
+    for (const s of e.fix ?? []) assert.ok(a.fix.includes(s), `${ctx}\n  fix lacks "${s}"`);
+  });
+}
+
+/** Register one node:test test per case. */
+export function tableTest(check: Check, cases: { valid: Case[]; invalid: InvalidCase[] }): void {
+  for (const c of cases.valid) {
+    test(`${check.meta.id} valid: ${c.name}`, () => assertFindings(runCheck(check, c), [], check));
+  }
+  for (const c of cases.invalid) {
+    test(`${check.meta.id} invalid: ${c.name}`, () => assertFindings(runCheck(check, c), c.findings, check));
+  }
+}
