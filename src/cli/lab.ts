@@ -1,6 +1,286 @@
-import { type CliIO, EXIT } from './io.js';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FAULTS, parseFaults } from '../lab/faults/index.js';
+import { labStateDir, readState } from '../lab/state.js';
+import { LAB_NAME_PATTERN } from '../lab/topology.js';
+import { type CliIO, EXIT, outputFormat, parseFlags, UsageError } from './io.js';
 
-export async function run(_argv: string[], io: CliIO): Promise<number> {
-  io.stderr.write('ingress-doctor lab: not implemented yet\n');
-  return EXIT.usage;
+/** The project root (…/dist/src/cli/lab.js → …), for bin/ on `lab run`'s PATH. */
+const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** The builder is loaded only by the commands that build or inspect: `lab run` and `lab faults` stay light. */
+const builder = () => import('../lab/lab.js');
+
+const USAGE = `Usage:
+  ingress-doctor lab up [--name N] [--fault CAUSE[=VARIANT]]… [--underlay-mtu 1500|9000] [-o text|json]
+  ingress-doctor lab down [--name N]
+  ingress-doctor lab status [--name N] [-o text|json]
+  ingress-doctor lab faults [-o text|json]
+  ingress-doctor lab run [--name N] -- CMD [ARG]…
+
+A real five-network ingress path (client → load balancer → NodePort → kube-proxy → pods over a VXLAN
+overlay) in Linux network namespaces, described by Kubernetes objects served by a lab API (kubectl works),
+with injectable faults named by cause id. Needs root on Linux. Lab names: 1–8 of [a-z0-9], default "default".
+State: /run/ingress-doctor/labs/<name>/ (env INGRESS_DOCTOR_LAB_DIR overrides the parent directory).
+`;
+
+function labName(value: string | undefined): string {
+  const name = value ?? 'default';
+  if (name === 'default') return name;
+  if (!LAB_NAME_PATTERN.test(name)) {
+    throw new UsageError(
+      `invalid lab name "${name}": use 1–8 characters of a-z and 0-9 (it prefixes namespace names)`,
+    );
+  }
+  return name;
+}
+
+/** The lab changes the host's network namespaces: Linux and root only, said before anything is touched. */
+function requireRootLinux(io: CliIO): boolean {
+  if (process.platform !== 'linux') {
+    io.stderr.write(
+      'ingress-doctor lab: the lab needs Linux (network namespaces); this is ' + process.platform + '\n',
+    );
+    return false;
+  }
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) {
+    io.stderr.write(
+      'ingress-doctor lab: the lab needs root (it creates network namespaces); run it with sudo\n',
+    );
+    return false;
+  }
+  for (const tool of ['ip', 'nsenter', 'iptables-restore', 'nginx', 'haproxy']) {
+    const found = (process.env.PATH ?? '/usr/sbin:/usr/bin')
+      .split(':')
+      .some((d) => existsSync(path.join(d, tool)));
+    if (!found) {
+      io.stderr.write(
+        `ingress-doctor lab: \`${tool}\` is not installed; run scripts/setup.sh (Debian: iproute2, iptables, nginx-light, haproxy)\n`,
+      );
+      return false;
+    }
+  }
+  return true;
+}
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === undefined || sub === '-h' || sub === '--help' || sub === 'help') {
+    io.stdout.write(USAGE);
+    return sub === undefined ? EXIT.usage : EXIT.ok;
+  }
+  switch (sub) {
+    case 'faults':
+      return faults(rest, io);
+    case 'up':
+      return up(rest, io);
+    case 'down':
+      return down(rest, io);
+    case 'status':
+      return status(rest, io);
+    case 'run':
+      return runIn(rest, io);
+    default:
+      throw new UsageError(`unknown lab command "${sub}"`, USAGE);
+  }
+}
+
+function faults(argv: string[], io: CliIO): number {
+  const { values } = parseFlags(argv, { output: { type: 'string', short: 'o' } }, false);
+  const format = outputFormat(values.output, ['text', 'json']);
+  if (format === 'json') {
+    const list = FAULTS.map((f) => ({
+      id: f.id,
+      summary: f.summary,
+      symptom: f.symptom,
+      variants: f.variants ?? {},
+    }));
+    io.stdout.write(
+      `${JSON.stringify({ apiVersion: 'ingress-doctor/v1', kind: 'LabFaults', faults: list }, null, 2)}\n`,
+    );
+    return EXIT.ok;
+  }
+  const width = Math.max(...FAULTS.map((f) => f.id.length)) + 2;
+  for (const f of FAULTS) {
+    io.stdout.write(`${f.id.padEnd(width)}${f.summary}\n`);
+    for (const [v, s] of Object.entries(f.variants ?? {}))
+      io.stdout.write(`${`  =${v}`.padEnd(width)}${s}\n`);
+  }
+  return EXIT.ok;
+}
+
+async function up(argv: string[], io: CliIO): Promise<number> {
+  const { values } = parseFlags(
+    argv,
+    {
+      name: { type: 'string' },
+      fault: { type: 'string', multiple: true },
+      'underlay-mtu': { type: 'string' },
+      output: { type: 'string', short: 'o' },
+    },
+    false,
+  );
+  const name = labName(values.name);
+  const format = outputFormat(values.output, ['text', 'json']);
+  const chosen = parseFaults(values.fault ?? []);
+  if ('error' in chosen)
+    throw new UsageError(chosen.error, 'Run "ingress-doctor lab faults" for one line on each.');
+  let underlayMtu: number | undefined;
+  if (values['underlay-mtu'] !== undefined) {
+    underlayMtu = Number(values['underlay-mtu']);
+    if (!Number.isInteger(underlayMtu) || underlayMtu < 1280 || underlayMtu > 9000) {
+      throw new UsageError(
+        `--underlay-mtu must be an integer from 1280 to 9000, got "${values['underlay-mtu']}"`,
+      );
+    }
+  }
+  if (!requireRootLinux(io)) return EXIT.usage;
+  const stateDir = labStateDir(name, io.env);
+  let result: Awaited<ReturnType<Awaited<ReturnType<typeof builder>>['labUp']>>;
+  try {
+    result = await (await builder()).labUp({ name, stateDir, faults: chosen, underlayMtu });
+  } catch (err) {
+    io.stderr.write(`ingress-doctor lab up: ${(err as Error).message}\n`);
+    io.stderr.write(
+      `The half-built lab is still there for inspection (${stateDir}); remove it with: ingress-doctor lab down${name === 'default' ? '' : ` --name ${name}`}\n`,
+    );
+    return EXIT.problems;
+  }
+  const { state, warnings } = result;
+  for (const w of warnings) io.stderr.write(`ingress-doctor lab up: warning: ${w}\n`);
+  const nameFlag = name === 'default' ? '' : ` --name ${name}`;
+  if (format === 'json') {
+    io.stdout.write(
+      `${JSON.stringify(
+        {
+          apiVersion: 'ingress-doctor/v1',
+          kind: 'Lab',
+          name,
+          faults: state.faults,
+          publicUrl: state.publicUrl,
+          loadBalancer: state.lbAddress,
+          apiServer: state.apiServer ?? null,
+          kubeconfig: state.kubeconfig ?? null,
+          clientNamespace: state.clientNetns,
+          stateDir,
+          timingsMs: result.timings,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    return EXIT.ok;
+  }
+  const lines = [
+    `lab "${name}" is up${state.faults.length ? ` with fault${state.faults.length > 1 ? 's' : ''} ${state.faults.join(', ')}` : ' (healthy)'} in ${result.timings.ready ?? '?'} ms`,
+    '',
+    `  public URL      http://app.example.test/   (resolves to the load balancer inside the lab)`,
+    `  load balancer   ${state.lbAddress}:80`,
+    `  kubeconfig      ${state.kubeconfig ?? '(no lab API)'}`,
+    ...(state.apiServer ? [`  API server      ${state.apiServer}`] : []),
+    '',
+    'Run commands from the client ("internet") side, with KUBECONFIG set:',
+    `  ingress-doctor lab run${nameFlag} -- curl -s -o /dev/null -w '%{http_code}\\n' http://app.example.test/healthz`,
+    `  ingress-doctor lab run${nameFlag} -- kubectl get pods -A -o wide`,
+    `  ingress-doctor lab run${nameFlag} -- ingress-doctor diagnose http://app.example.test/healthz`,
+    `Remove it with: ingress-doctor lab down${nameFlag}`,
+    '',
+  ];
+  io.stdout.write(lines.join('\n'));
+  return EXIT.ok;
+}
+
+async function down(argv: string[], io: CliIO): Promise<number> {
+  const { values } = parseFlags(argv, { name: { type: 'string' } }, false);
+  const name = labName(values.name);
+  if (!requireRootLinux(io)) return EXIT.usage;
+  const r = await (await builder()).labDown({ name, stateDir: labStateDir(name, io.env) });
+  io.stdout.write(
+    r.existed
+      ? `lab "${name}" removed (${r.removedNamespaces.length} namespaces, ${r.killed.length} processes)\n`
+      : `lab "${name}" was not up; nothing to remove\n`,
+  );
+  return EXIT.ok;
+}
+
+async function status(argv: string[], io: CliIO): Promise<number> {
+  const { values } = parseFlags(
+    argv,
+    { name: { type: 'string' }, output: { type: 'string', short: 'o' } },
+    false,
+  );
+  const name = labName(values.name);
+  const format = outputFormat(values.output, ['text', 'json']);
+  const s = await (await builder()).labStatus({ name, stateDir: labStateDir(name, io.env) });
+  if (format === 'json') {
+    io.stdout.write(
+      `${JSON.stringify({ apiVersion: 'ingress-doctor/v1', kind: 'LabStatus', ...s }, null, 2)}\n`,
+    );
+    return s.healthy ? EXIT.ok : EXIT.problems;
+  }
+  if (!s.exists) {
+    io.stdout.write(`lab "${name}" is not up\n`);
+    return EXIT.problems;
+  }
+  const lines = [
+    `lab "${name}": ${s.healthy ? 'up' : s.phase === 'building' ? 'building (or a crashed up)' : 'degraded'}${s.faults.length ? `, faults: ${s.faults.join(', ')}` : ''}`,
+    `  public URL     ${s.publicUrl ?? '-'}   load balancer ${s.lbAddress ?? '-'}`,
+    `  kubeconfig     ${s.kubeconfig ?? '-'}`,
+    `  namespaces     ${s.namespaces.filter((n) => n.present).length}/${s.namespaces.length} present`,
+    '  processes',
+    ...s.processes.map(
+      (p) => `    ${p.role.padEnd(40)} pid ${String(p.pid).padEnd(8)} ${p.alive ? 'running' : 'GONE'}`,
+    ),
+    '',
+  ];
+  io.stdout.write(lines.join('\n'));
+  return s.healthy ? EXIT.ok : EXIT.problems;
+}
+
+async function runIn(argv: string[], io: CliIO): Promise<number> {
+  const dash = argv.indexOf('--');
+  const flagPart = dash >= 0 ? argv.slice(0, dash) : argv;
+  const cmd = dash >= 0 ? argv.slice(dash + 1) : [];
+  const { values, positionals } = parseFlags(flagPart, { name: { type: 'string' } }, true);
+  const name = labName(values.name);
+  const command = cmd.length ? cmd : positionals;
+  if (command.length === 0)
+    throw new UsageError('lab run needs a command: ingress-doctor lab run [--name N] -- CMD…');
+  if (!requireRootLinux(io)) return EXIT.usage;
+  const stateDir = labStateDir(name, io.env);
+  const state = await readState(stateDir);
+  if (!state || state.phase !== 'up') {
+    io.stderr.write(
+      `ingress-doctor lab run: lab "${name}" is not up; start it with: ingress-doctor lab up${name === 'default' ? '' : ` --name ${name}`}\n`,
+    );
+    return EXIT.usage;
+  }
+  const binDirs = [path.join(stateDir, 'bin'), path.join(PROJECT_ROOT, 'bin')];
+  const env: NodeJS.ProcessEnv = {
+    ...io.env,
+    PATH: [...binDirs, io.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'].join(
+      ':',
+    ),
+    ...(state.kubeconfig ? { KUBECONFIG: state.kubeconfig } : {}),
+  };
+  // `ip netns exec` (not nsenter): it bind-mounts the namespace's resolv.conf, the client's public resolver.
+  return await new Promise<number>((resolve) => {
+    const child = spawn('ip', ['netns', 'exec', state.clientNetns, ...command], { stdio: 'inherit', env });
+    const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
+    const onInt = forward('SIGINT');
+    const onTerm = forward('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    child.on('error', (err) => {
+      io.stderr.write(`ingress-doctor lab run: ${err.message}\n`);
+      resolve(127);
+    });
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      resolve(code ?? (signal ? 128 + 15 : 1));
+    });
+  });
 }

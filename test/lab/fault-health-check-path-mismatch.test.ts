@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { curlStatus, labUnsupported, withLab } from '../helpers/lab.js';
+
+test(
+  'fault health-check-path-mismatch: the LB checks "/", gets 404, has no healthy node',
+  { skip: labUnsupported() },
+  async (t) => {
+    const lab = await withLab(t, { name: 'hcpath', faults: ['health-check-path-mismatch'] });
+    const r = await curlStatus(lab, 'http://app.example.test/healthz', { maxTimeS: 5 });
+    assert.equal(r.status, 503, 'the LB has no server available');
+    // What the LB's check sees on a NodePort: "/" is 404 (the default server), while /healthz would be 200.
+    const slash = await lab.exec(lab.netns.lb, [
+      'curl',
+      '-sS',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      '--max-time',
+      '3',
+      'http://198.18.0.11:30080/',
+    ]);
+    assert.equal(slash.stdout, '404');
+    const healthz = await lab.exec(lab.netns.lb, [
+      'curl',
+      '-sS',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      '--max-time',
+      '3',
+      'http://198.18.0.11:30080/healthz',
+    ]);
+    assert.equal(healthz.stdout, '200');
+  },
+);

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { test } from 'node:test';
+import { curlStatus, labUnsupported, withLab } from '../helpers/lab.js';
+
+test(
+  'fault kube-proxy-down: node-2 has no NodePort rules; the LB routes around it',
+  { skip: labUnsupported() },
+  async (t) => {
+    const lab = await withLab(t, { name: 'kpdown', faults: ['kube-proxy-down'] });
+    const node2 = await lab.exec(lab.netns.lb, [
+      'curl',
+      '-sS',
+      '-o',
+      '/dev/null',
+      '--max-time',
+      '2',
+      'http://198.18.0.12:30080/healthz',
+    ]);
+    assert.equal(node2.code, 7, 'refused: nothing listens on the NodePort without kube-proxy');
+    const node1 = await lab.exec(lab.netns.lb, [
+      'curl',
+      '-sS',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      '--max-time',
+      '2',
+      'http://198.18.0.11:30080/healthz',
+    ]);
+    assert.equal(node1.stdout, '200');
+    assert.equal((await curlStatus(lab, 'http://app.example.test/healthz', { maxTimeS: 5 })).status, 200);
+    const rules = await lab.exec(lab.netns.nodes['node-2'] as string, ['iptables-save', '-t', 'nat']);
+    assert.doesNotMatch(rules.stdout, /KUBE-NODEPORTS/);
+    const list = JSON.parse(await readFile(path.join(lab.stateDir, 'objects.json'), 'utf8')) as {
+      items: {
+        kind: string;
+        metadata: { labels?: Record<string, string> };
+        spec?: { nodeName?: string };
+        status?: { containerStatuses?: { state?: { waiting?: { reason?: string } } }[] };
+      }[];
+    };
+    const kp = list.items.find(
+      (o) =>
+        o.kind === 'Pod' && o.metadata.labels?.['k8s-app'] === 'kube-proxy' && o.spec?.nodeName === 'node-2',
+    );
+    assert.equal(kp?.status?.containerStatuses?.[0]?.state?.waiting?.reason, 'CrashLoopBackOff');
+  },
+);
+
+test(
+  'fault kube-proxy-down=all-nodes: no node answers; 503 from the LB',
+  { skip: labUnsupported() },
+  async (t) => {
+    const lab = await withLab(t, { name: 'kpall', faults: ['kube-proxy-down=all-nodes'] });
+    assert.equal((await curlStatus(lab, 'http://app.example.test/healthz', { maxTimeS: 5 })).status, 503);
+  },
+);
