@@ -108,7 +108,7 @@ class NetnsPodRuntime implements PodRuntime {
           },
         );
       } catch (err) {
-        await this.teardown(netns, hostIface, node.netns);
+        await this.teardown(netns, hostIface, node.netns, ip);
         ipam.allocations = ipam.allocations.filter((a) => a.pod !== key);
         await this.writeIpam(ipam);
         throw err;
@@ -117,13 +117,18 @@ class NetnsPodRuntime implements PodRuntime {
     });
   }
 
-  private async teardown(netns: string, hostIface: string, nodeNetns: string): Promise<void> {
+  private async teardown(netns: string, hostIface: string, nodeNetns: string, ip?: string): Promise<void> {
     const pids = await netnsPids(netns);
     for (const pid of pids) killPid(pid);
     await waitGone(pids, 2000);
+    // A pod created later may get the same IP with a new MAC: forget the old neighbour entry on every node,
+    // or traffic to the new pod goes to the dead MAC until the entry expires (~30 s).
+    const flush = ip
+      ? this.state.nodes.map((n) => `ip -n ${n.netns} neigh flush to ${ip} 2>/dev/null || true`).join('; ')
+      : 'true';
     await mustRun('bash', [
       '-c',
-      `ip netns del ${netns} 2>/dev/null || true; ip -n ${nodeNetns} link del ${hostIface} 2>/dev/null || true`,
+      `ip netns del ${netns} 2>/dev/null || true; ip -n ${nodeNetns} link del ${hostIface} 2>/dev/null || true; ${flush}`,
     ]).catch(() => undefined);
     await rm(path.join('/etc/netns', netns), { recursive: true, force: true });
   }
@@ -140,6 +145,7 @@ class NetnsPodRuntime implements PodRuntime {
         alloc?.netns ?? this.netnsOf(pod),
         alloc?.hostIface ?? podHostIface(pod.metadata?.namespace ?? 'default', pod.metadata?.name ?? ''),
         node?.netns ?? '',
+        alloc?.ip,
       );
       if (alloc) {
         ipam.allocations = ipam.allocations.filter((a) => a.pod !== key);
