@@ -1,6 +1,200 @@
-import { type CliIO, EXIT } from './io.js';
+import { CHECKS } from '../checks/index.js';
+import { FileSource, isInputError } from '../cluster/files.js';
+import type { LiveSource } from '../cluster/live.js';
+import type { ClusterSource, ReadScope, SourceWarning } from '../cluster/types.js';
+import { buildGraph } from '../graph/build.js';
+import { renderAuditJson } from '../report/audit-json.js';
+import {
+  type AuditSource,
+  auditExitCode,
+  buildAuditReport,
+  FAIL_ON_VALUES,
+  type FailOn,
+} from '../report/audit-model.js';
+import { renderAuditSarif } from '../report/audit-sarif.js';
+import { renderAuditText } from '../report/audit-text.js';
+import { colorEnabled, terminalWidth } from '../report/terminal.js';
+import {
+  type CliIO,
+  clusterFlags,
+  EXIT,
+  OUTPUT_FORMATS,
+  outputFormat,
+  parseFlags,
+  UsageError,
+} from './io.js';
+import { VERSION } from './version.js';
 
-export async function run(_argv: string[], io: CliIO): Promise<number> {
-  io.stderr.write('ingress-doctor audit: not implemented yet\n');
-  return EXIT.usage;
+const USAGE = `Usage: ingress-doctor audit [-f PATH]... [--kubeconfig FILE] [--context NAME] [-n NAMESPACE | -A]
+                           [-o text|json|sarif|markdown|html] [--fail-on error|warning|info|never] [--keep-going]
+
+Static checks of routes, Services, endpoints and the hardening checklist, on manifests or a live cluster.
+
+Input:
+  -f, --filename PATH     YAML (multi-document) or JSON file, "kubectl get -o yaml|json" output (List kinds),
+                          a directory (recursive: .yaml, .yml, .json) or "-" for stdin. Repeatable.
+                          Without -f, audit reads the cluster of the current kubeconfig context.
+      --kubeconfig FILE   kubeconfig to use (default: $KUBECONFIG, ~/.kube/config, in-cluster)
+      --context NAME      kubeconfig context to use
+  -n, --namespace NS      only this namespace (default: the context's); with -f, the namespace of objects
+                          that name none
+  -A, --all-namespaces    every namespace
+      --keep-going        read the other files when one is malformed, and audit what could be read
+                          (still exits 2 when input was unreadable)
+
+Output:
+  -o, --output FORMAT     text (default), json, sarif, markdown, html
+      --fail-on LEVEL     exit 1 when a finding is at or above LEVEL: error (default), warning, info, never
+      --color, --no-color force colour on or off (default: on for a terminal, off with NO_COLOR)
+
+Exit codes: 0 nothing at or above --fail-on, 1 problems found, 2 usage or input error.
+
+Examples:
+  ingress-doctor audit -f k8s/
+  kubectl get ingress,svc,deploy,pods -A -o yaml | ingress-doctor audit -f -
+  ingress-doctor audit --context prod -A -o sarif > audit.sarif
+  ingress-doctor audit -n shop --fail-on warning
+`;
+
+const flags = {
+  ...clusterFlags,
+  filename: { type: 'string', short: 'f', multiple: true },
+  output: { type: 'string', short: 'o' },
+  'fail-on': { type: 'string' },
+  'keep-going': { type: 'boolean' },
+  color: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** KubeError (bad kubeconfig, unreachable server) is the user's to fix: exit 2 with its hint. */
+function asUsageError(err: unknown): unknown {
+  if (err instanceof Error && err.name === 'KubeError') {
+    return new UsageError(err.message, (err as Error & { hint?: string }).hint);
+  }
+  return err;
+}
+
+function warnLine(w: SourceWarning): string {
+  return `ingress-doctor audit: ${isInputError(w) ? 'error' : 'warning'}: ${w.message}\n`;
+}
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseFlags(argv, flags);
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return EXIT.ok;
+  }
+  if (positionals.length > 0) {
+    throw new UsageError(
+      `unexpected argument "${positionals[0]}"`,
+      `Did you mean: ingress-doctor audit -f ${positionals[0]}`,
+    );
+  }
+  const format = outputFormat(values.output, OUTPUT_FORMATS);
+  const failOn = (values['fail-on'] ?? 'error') as FailOn;
+  if (!FAIL_ON_VALUES.includes(failOn)) {
+    throw new UsageError(
+      `unknown --fail-on "${values['fail-on']}"; use one of: ${FAIL_ON_VALUES.join(', ')}`,
+    );
+  }
+  if (values.namespace !== undefined && values['all-namespaces']) {
+    throw new UsageError('use either -n NAMESPACE or -A, not both');
+  }
+  if (values.namespace === '') throw new UsageError('-n needs a namespace name');
+  const files = values.filename ?? [];
+  if (files.length > 0 && (values.kubeconfig !== undefined || values.context !== undefined)) {
+    throw new UsageError(
+      '-f reads manifests; --kubeconfig and --context are for a live cluster: use one or the other',
+    );
+  }
+  if (files.filter((f) => f === '-').length > 1)
+    throw new UsageError('"-f -" (stdin) can be given only once');
+
+  let source: ClusterSource;
+  let auditSource: Omit<AuditSource, 'description'>;
+  let live: LiveSource | undefined;
+  if (files.length > 0) {
+    source = new FileSource(files, { stdin: io.stdin });
+    auditSource = {
+      kind: 'files',
+      ...(values.namespace ? { namespace: values.namespace } : {}),
+    };
+  } else {
+    // Loaded only for live reads: @kubernetes/client-node takes longer to import than a small audit takes.
+    const { connect } = await import('../cluster/kube.js');
+    const { LiveSource } = await import('../cluster/live.js');
+    try {
+      const kube = connect({ kubeconfig: values.kubeconfig, context: values.context, env: io.env });
+      live = new LiveSource(kube);
+      source = live;
+      auditSource = {
+        kind: 'live',
+        context: kube.context,
+        ...(values['all-namespaces']
+          ? { allNamespaces: true }
+          : { namespace: values.namespace ?? kube.namespace }),
+      };
+    } catch (err) {
+      throw asUsageError(err);
+    }
+  }
+
+  const scope: ReadScope = { allNamespaces: values['all-namespaces'] ?? false, namespace: values.namespace };
+  let snapshot: Awaited<ReturnType<ClusterSource['read']>>;
+  try {
+    snapshot = await source.read(scope);
+  } catch (err) {
+    throw asUsageError(err);
+  }
+  for (const w of snapshot.warnings) io.stderr.write(warnLine(w));
+  const inputErrors = snapshot.warnings.filter(isInputError);
+  if (inputErrors.length > 0 && !values['keep-going']) {
+    io.stderr.write(
+      `ingress-doctor audit: ${inputErrors.length === 1 ? 'an input was' : `${inputErrors.length} inputs were`} unreadable; fix ${
+        inputErrors.length === 1 ? 'it' : 'them'
+      } or pass --keep-going to audit the rest\n`,
+    );
+    return EXIT.usage;
+  }
+
+  const graph = buildGraph(snapshot);
+  const report = buildAuditReport({
+    graph,
+    checks: CHECKS,
+    source: {
+      ...auditSource,
+      description: source.describe(),
+      ...(source instanceof FileSource ? { files: source.files.map((f) => f.name) } : {}),
+      ...(live ? { requests: live.kube.requestCount } : {}),
+    },
+    failOn,
+    version: VERSION,
+  });
+
+  let text: string;
+  switch (format) {
+    case 'json':
+      text = renderAuditJson(report);
+      break;
+    case 'sarif':
+      text = renderAuditSarif(report, { cwd: process.cwd() });
+      break;
+    // Loaded on demand: text/json/sarif runs never pay for them.
+    case 'markdown':
+      text = (await import('../report/audit-markdown.js')).renderAuditMarkdown(report);
+      break;
+    case 'html':
+      text = (await import('../report/audit-html.js')).renderAuditHtml(report);
+      break;
+    default:
+      text = renderAuditText(report, {
+        color: colorEnabled(io.env, io.stdout, { color: values.color, noColor: values['no-color'] }),
+        width: terminalWidth(io.stdout, io.env),
+      });
+  }
+  io.stdout.write(text);
+  // Like `make -k`: going on past unreadable input still reports it in the exit code.
+  if (inputErrors.length > 0) return EXIT.usage;
+  return auditExitCode(report) === 0 ? EXIT.ok : EXIT.problems;
 }

@@ -2,12 +2,22 @@ import type {
   V1EndpointSlice,
   V1Endpoints,
   V1Ingress,
+  V1LabelSelector,
+  V1Namespace,
   V1Node,
   V1Pod,
   V1Service,
   V1ServicePort,
 } from '@kubernetes/client-node';
-import type { ClusterSnapshot, GRPCRoute, HTTPRoute, ObjectRef } from '../cluster/types.js';
+import type {
+  ClusterSnapshot,
+  Gateway,
+  GatewayListener,
+  GRPCRoute,
+  HTTPRoute,
+  ObjectRef,
+  Workload,
+} from '../cluster/types.js';
 
 /** Ingress pathType, or the HTTPRoute path match type, normalised. */
 export type PathMatchType = 'Exact' | 'Prefix' | 'ImplementationSpecific' | 'RegularExpression';
@@ -36,6 +46,26 @@ export interface Route {
   /** Annotations of the Ingress (HTTPRoute: the route's). */
   annotations: Record<string, string>;
   backends: RouteBackend[];
+  /** Where className came from (Ingress): spec.ingressClassName, the legacy annotation, or the default IngressClass. */
+  classSource?: 'spec' | 'annotation' | 'default';
+  /** Index of the rule in spec.rules (HTTPRoute/GRPCRoute: spec.rules), and of the path/match inside it. */
+  ruleIndex?: number;
+  matchIndex?: number;
+  /** HTTPRoute/GRPCRoute: the parent Gateways named by parentRefs, found or not, and the listeners that accept it. */
+  gateways?: GatewayAttachment[];
+  /** HTTPRoute/GRPCRoute: false when parent Gateways exist but no listener accepts the route (hostnames, namespaces). */
+  attached?: boolean;
+}
+
+/** One parentRef of a route, resolved. */
+export interface GatewayAttachment {
+  namespace: string;
+  name: string;
+  sectionName?: string;
+  gateway?: Gateway;
+  /** Listeners of the Gateway that accept this route (protocol, sectionName/port, allowedRoutes, hostname). */
+  listeners: GatewayListener[];
+  className?: string;
 }
 
 /** A backend a route points at: a Service and port (Ingress backend or HTTPRoute backendRef). */
@@ -71,6 +101,9 @@ export interface EndpointAddress {
   ready: boolean;
   nodeName?: string;
   podName?: string;
+  /** EndpointSlice conditions, when known. */
+  serving?: boolean;
+  terminating?: boolean;
 }
 
 /** The ingress controller / Gateway data plane Service that receives traffic from the LB. */
@@ -83,6 +116,12 @@ export interface ControllerInfo {
   /** LB address from status.loadBalancer.ingress (ip or hostname), if any. */
   loadBalancerAddress?: string;
   nodePorts: { name?: string; port: number; nodePort?: number; protocol?: string }[];
+  /** The controller implementation when recognised, e.g. "ingress-nginx", "envoy-gateway", "traefik". */
+  family?: string;
+  /** Gateways ("namespace/name") this Service is the data plane of (Gateway API `gateway-name` labels). */
+  gateways?: string[];
+  /** Why we think it is a controller, for messages: e.g. 'label app.kubernetes.io/name=ingress-nginx'. */
+  evidence?: string[];
 }
 
 export interface RouteMatch {
@@ -109,4 +148,19 @@ export interface RouteGraph {
   controllersFor(route?: Route): ControllerInfo[];
   /** ObjectRef with file:line when the object came from a file. */
   ref(kind: string, obj: { metadata?: { name?: string; namespace?: string } }): ObjectRef;
+
+  // Extensions (optional so hand-made fakes stay valid; buildGraph implements all of them).
+  /** Every route that matches host+path, best first (resolve() returns the first). */
+  matches?(host: string, path: string): RouteMatch[];
+  /** Pods matching a full LabelSelector (matchLabels + matchExpressions) in a namespace. */
+  podsMatchingSelector?(namespace: string, selector: V1LabelSelector | undefined): V1Pod[];
+  /** The workload a pod belongs to: the template's owner for template pods, ownerReferences for live pods. */
+  workloadOf?(pod: V1Pod): Workload | undefined;
+  /** True when the pod was synthesised from a workload's pod template (no live pods). */
+  isTemplatePod?(pod: V1Pod): boolean;
+  /** Every pod (live, or template pods when there are none) in a namespace, or in all namespaces. */
+  podsIn?(namespace?: string): V1Pod[];
+  namespace?(name: string): V1Namespace | undefined;
+  /** Services whose selector matches the pod (reverse index). */
+  servicesForPod?(pod: V1Pod): V1Service[];
 }

@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { snapshotFromObjects } from '../../src/cluster/parse.js';
+import { buildGraph } from '../../src/graph/build.js';
+
+function service(name: string, ns: string, type: string, selector: Record<string, string>, labels = {}) {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace: ns, labels },
+    spec: { type, selector, ports: [{ name: 'http', port: 80, nodePort: 30080 }] },
+  };
+}
+
+function pod(name: string, ns: string, labels: Record<string, string>, image: string, args: string[] = []) {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: ns, labels },
+    spec: { containers: [{ name: 'c', image, args }] },
+  };
+}
+
+const ingressClass = (name: string, controller: string) => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'IngressClass',
+  metadata: { name },
+  spec: { controller },
+});
+
+const ingress = (name: string, className: string) => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'Ingress',
+  metadata: { name, namespace: 'app' },
+  spec: {
+    ingressClassName: className,
+    rules: [
+      {
+        host: `${name}.test`,
+        http: {
+          paths: [
+            { path: '/', pathType: 'Prefix', backend: { service: { name: 's', port: { number: 80 } } } },
+          ],
+        },
+      },
+    ],
+  },
+});
+
+describe('ingress controller identification', () => {
+  it('recognises implementations by label, image, and --ingress-class / --controller-class args', () => {
+    const g = buildGraph(
+      snapshotFromObjects(
+        [
+          ingressClass('traefik', 'traefik.io/ingress-controller'),
+          ingressClass('internal', 'example.com/internal'),
+          service('traefik', 'traefik', 'LoadBalancer', { 'app.kubernetes.io/name': 'traefik' }),
+          pod('traefik-1', 'traefik', { 'app.kubernetes.io/name': 'traefik' }, 'traefik:v3'),
+          service('custom', 'edge', 'NodePort', { run: 'edge' }),
+          pod('edge-1', 'edge', { run: 'edge' }, 'registry.k8s.io/ingress-nginx/controller:v1.12', [
+            '--controller-class=example.com/internal',
+            '--ingress-class=legacy',
+          ]),
+          // ClusterIP Services are never the LB's target, whatever their pods run.
+          service('internal-nginx', 'edge', 'ClusterIP', { run: 'edge' }),
+          // A LoadBalancer in front of an ordinary app is not a controller.
+          service('app-lb', 'app', 'LoadBalancer', { app: 'web' }),
+          pod('web-1', 'app', { app: 'web' }, 'web:1'),
+          ingress('a', 'traefik'),
+          ingress('b', 'internal'),
+          ingress('c', 'legacy'),
+          ingress('d', 'unknown'),
+        ],
+        undefined,
+        { live: true },
+      ),
+    );
+    assert.deepEqual(
+      g.controllersFor().map((c) => [c.service.metadata?.name, c.family, c.classes]),
+      [
+        ['traefik', 'traefik', ['traefik']],
+        ['custom', 'ingress-nginx', ['internal', 'legacy']],
+      ],
+    );
+    const names = (host: string) =>
+      g.controllersFor(g.resolve(host, '/')?.route).map((c) => c.service.metadata?.name);
+    assert.deepEqual(names('a.test'), ['traefik']);
+    assert.deepEqual(names('b.test'), ['custom']);
+    assert.deepEqual(names('c.test'), ['custom']);
+    // A class no controller claims: only controllers we could not tie to any class would qualify.
+    assert.deepEqual(names('d.test'), []);
+  });
+
+  it('recognises the chart convention component=controller with an ingress-like name', () => {
+    const g = buildGraph(
+      snapshotFromObjects([
+        service(
+          'edge',
+          'edge',
+          'LoadBalancer',
+          { x: 'y' },
+          {
+            'app.kubernetes.io/component': 'controller',
+            'app.kubernetes.io/name': 'acme-ingress',
+          },
+        ),
+      ]),
+    );
+    const cs = g.controllersFor();
+    assert.equal(cs.length, 1);
+    assert.equal(cs[0].family, undefined);
+    assert.deepEqual(cs[0].classes, []);
+    assert.deepEqual(cs[0].evidence, ['label app.kubernetes.io/component=controller']);
+  });
+
+  it('ties Gateway data planes to their Gateway by the gateway-name label (Istio and others)', () => {
+    const g = buildGraph(
+      snapshotFromObjects([
+        {
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'GatewayClass',
+          metadata: { name: 'istio' },
+          spec: { controllerName: 'istio.io/gateway-controller' },
+        },
+        {
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'Gateway',
+          metadata: { name: 'web', namespace: 'gw' },
+          spec: {
+            gatewayClassName: 'istio',
+            listeners: [
+              { name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } },
+            ],
+          },
+        },
+        {
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'HTTPRoute',
+          metadata: { name: 'r', namespace: 'app' },
+          spec: {
+            parentRefs: [{ name: 'web', namespace: 'gw' }],
+            hostnames: ['r.test'],
+            rules: [{ backendRefs: [{ name: 's', port: 80 }] }],
+          },
+        },
+        service('web-istio', 'gw', 'LoadBalancer', { 'gateway.networking.k8s.io/gateway-name': 'web' }),
+        service('other-istio', 'gw', 'LoadBalancer', { 'gateway.networking.k8s.io/gateway-name': 'other' }),
+      ]),
+    );
+    const route = g.resolve('r.test', '/')?.route;
+    assert.equal(route?.className, 'istio');
+    assert.deepEqual(
+      g.controllersFor(route).map((c) => [c.service.metadata?.name, c.gateways, c.classes]),
+      [['web-istio', ['gw/web'], ['istio']]],
+    );
+  });
+});
