@@ -35,7 +35,7 @@ function envSeconds(name: string, value: string): number | undefined {
 }
 
 /**
- * Read what the container says about its keep-alive timeout. Heuristic, documented in docs/decisions/h2.md:
+ * Read what the container says about its keep-alive timeout. Heuristic, documented in docs/decisions.md (catalog and checks):
  * env vars named like KEEP_ALIVE_TIMEOUT, the flags --keep-alive-timeout/--keepalive-timeout/--keep-alive
  * (gunicorn, seconds)/--timeout-keep-alive (uvicorn, seconds); else the defaults of gunicorn (2 s) and uvicorn
  * (5 s) when the command runs them, and Node.js (5 s) for node images.

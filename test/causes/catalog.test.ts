@@ -6,7 +6,7 @@ import { CAUSES, cause, isCauseId } from '../../src/causes/catalog.js';
 import { CAUSE_IDS, type CauseId, type Hop } from '../../src/causes/types.js';
 import { CHECKS } from '../../src/checks/index.js';
 
-/** design.md's hop table, plus the decisions recorded in docs/decisions/h2.md. */
+/** design.md's hop table, plus the decisions recorded in docs/decisions.md (catalog and checks). */
 const EXPECTED_HOPS: Record<CauseId, Hop> = {
   'dns-mismatch': 1,
   'tls-certificate-mismatch': 1,
