@@ -5,6 +5,7 @@ import type { ClusterSource, ReadScope, SourceWarning } from '../cluster/types.j
 import { buildGraph } from '../graph/build.js';
 import { renderAuditJson } from '../report/audit-json.js';
 import {
+  type AuditReport,
   type AuditSource,
   auditExitCode,
   buildAuditReport,
@@ -19,10 +20,12 @@ import {
   clusterFlags,
   EXIT,
   OUTPUT_FORMATS,
+  type OutputFormat,
   outputFormat,
   parseFlags,
   UsageError,
 } from './io.js';
+import { reportFileFormat, writeReportFile } from './report-file.js';
 import { VERSION } from './version.js';
 
 const USAGE = `Usage: ingress-doctor audit [-f PATH]... [--kubeconfig FILE] [--context NAME] [-n NAMESPACE | -A]
@@ -44,6 +47,8 @@ Input:
 
 Output:
   -o, --output FORMAT     text (default), json, sarif, markdown, html
+      --report FILE       also write the report to FILE, format from its extension (.html, .md, .json,
+                          .sarif, .txt), e.g. --report audit.html
       --fail-on LEVEL     exit 1 when a finding is at or above LEVEL: error (default), warning, info, never
       --color, --no-color force colour on or off (default: on for a terminal, off with NO_COLOR)
 
@@ -62,6 +67,7 @@ const flags = {
   output: { type: 'string', short: 'o' },
   'fail-on': { type: 'string' },
   'keep-going': { type: 'boolean' },
+  report: { type: 'string' },
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -92,6 +98,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     );
   }
   const format = outputFormat(values.output, OUTPUT_FORMATS);
+  const reportFile = values.report;
+  const reportFormat = reportFile === undefined ? undefined : reportFileFormat(reportFile, OUTPUT_FORMATS);
   const failOn = (values['fail-on'] ?? 'error') as FailOn;
   if (!FAIL_ON_VALUES.includes(failOn)) {
     throw new UsageError(
@@ -172,29 +180,32 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     version: VERSION,
   });
 
-  let text: string;
-  switch (format) {
-    case 'json':
-      text = renderAuditJson(report);
-      break;
-    case 'sarif':
-      text = renderAuditSarif(report, { cwd: process.cwd() });
-      break;
-    // Loaded on demand: text/json/sarif runs never pay for them.
-    case 'markdown':
-      text = (await import('../report/audit-markdown.js')).renderAuditMarkdown(report);
-      break;
-    case 'html':
-      text = (await import('../report/audit-html.js')).renderAuditHtml(report);
-      break;
-    default:
-      text = renderAuditText(report, {
-        color: colorEnabled(io.env, io.stdout, { color: values.color, noColor: values['no-color'] }),
-        width: terminalWidth(io.stdout, io.env),
-      });
+  const color = colorEnabled(io.env, io.stdout, { color: values.color, noColor: values['no-color'] });
+  io.stdout.write(await renderAudit(report, format, { color, width: terminalWidth(io.stdout, io.env) }));
+  if (reportFile !== undefined && reportFormat !== undefined) {
+    await writeReportFile(reportFile, await renderAudit(report, reportFormat, { color: false, width: 100 }));
   }
-  io.stdout.write(text);
   // Like `make -k`: going on past unreadable input still reports it in the exit code.
   if (inputErrors.length > 0) return EXIT.usage;
   return auditExitCode(report) === 0 ? EXIT.ok : EXIT.problems;
+}
+
+async function renderAudit(
+  report: AuditReport,
+  format: OutputFormat,
+  terminal: { color: boolean; width: number },
+): Promise<string> {
+  switch (format) {
+    case 'json':
+      return renderAuditJson(report);
+    case 'sarif':
+      return renderAuditSarif(report, { cwd: process.cwd() });
+    // Loaded on demand: text/json/sarif runs never pay for them.
+    case 'markdown':
+      return (await import('../report/audit-markdown.js')).renderAuditMarkdown(report);
+    case 'html':
+      return (await import('../report/audit-html.js')).renderAuditHtml(report);
+    default:
+      return renderAuditText(report, terminal);
+  }
 }
