@@ -2,7 +2,7 @@ import type { CauseId, Hop } from '../causes/types.js';
 import type { Finding } from '../checks/types.js';
 import type { ObjectRef } from '../cluster/types.js';
 
-/** The diagnose report model (JSON schema version 1, documented in docs/json-schema.md). */
+/** The diagnose report model (JSON schema version 1, documented in docs/json-schema-diagnose.md). */
 
 export type PhaseId = 'cluster' | 'service' | 'nodeport' | 'loadbalancer' | 'internet';
 export type ProbeKind = 'http' | 'ping' | 'dns' | 'tcp' | 'tls' | 'conntrack' | 'api';
@@ -100,4 +100,89 @@ export interface Diagnosis {
   durationMs: number;
   /** Kubernetes API requests made for this diagnosis. */
   apiRequests: number;
+  /** Extensions (H5): replayable facts, the phases' signals, warnings about what could not run. */
+  facts?: RouteFacts;
+  signals?: Signal[];
+  warnings?: string[];
+  /** Where the time went (ms): reading the API, creating probe pods, running probes. */
+  timings?: Record<string, number>;
+}
+
+// ---- Extensions by diagnose (H5); all optional so existing producers/consumers stay valid. ----
+
+/**
+ * What diagnose learnt about the route from the Kubernetes API, flattened to plain data. The phases and the
+ * verdict are pure functions of these facts and the probes, so a recorded Diagnosis (JSON) can be replayed.
+ */
+export interface RouteFacts {
+  target: { scheme: 'http' | 'https'; host?: string; path: string; port: number };
+  /** A route matches the target's host and path. False = the controller has no rule for it (host trap). */
+  routeFound: boolean;
+  /** The matching route, or (routeFound=false) the nearest route by path, whose backend is still probed. */
+  route?: {
+    ref: ObjectRef;
+    id: string;
+    host?: string;
+    path: string;
+    className?: string;
+    /** Why no controller serves the route (missing class, no accepting Gateway listener); absent = served. */
+    unserved?: string;
+  };
+  backend?: {
+    namespace: string;
+    service: string;
+    servicePort?: number | string;
+    /** The Service port number the route resolves to. */
+    servicePortNumber?: number;
+    targetPort?: number | string;
+    problem?: 'service-not-found' | 'service-port-not-found' | 'no-selector' | 'external-name';
+    selector?: Record<string, string>;
+    /** What the controller speaks to the backend: HTTP unless an annotation/BackendTLSPolicy says otherwise. */
+    protocol: string;
+    protocolSource: string;
+  };
+  endpoints: { ip: string; port?: number; ready: boolean; nodeName?: string; podName?: string }[];
+  pods: {
+    name: string;
+    ip?: string;
+    nodeName?: string;
+    ready: boolean;
+    /** Container ports declared by the pod's containers. */
+    containerPorts: number[];
+    /** The container port the Service targetPort resolves to on this pod (undefined: not exposed). */
+    targetPort?: number;
+    unreadyReason?: string;
+  }[];
+  nodes: { name: string; ip?: string }[];
+  controller?: {
+    ref: ObjectRef;
+    family?: string;
+    lbAddress?: string;
+    /** Service port the LB forwards (80 for http, 443 for https). */
+    port?: number;
+    nodePort?: number;
+    /** The LB health check as configured on the controller Service (annotation or externalTrafficPolicy Local). */
+    healthCheck?: { path: string; port?: number; source: string };
+    podIPs: { ip: string; nodeName?: string }[];
+  };
+  proxyReadTimeoutS: number;
+  proxyReadTimeoutSource: string;
+  proxyBufferBytes: number;
+  proxyBufferSource: string;
+  /** Pod MTU the CNI is configured with, and where that was read. */
+  podMtu?: number;
+  podMtuSource?: string;
+  /** NetworkPolicies (names) whose podSelector selects the backend pods for ingress. */
+  policiesSelectingBackend: string[];
+  clusterDomain: string;
+}
+
+/** A conclusion a phase drew from its probes, pointing at a cause and the hop it lives at. */
+export interface Signal {
+  cause?: CauseId;
+  hop: Hop;
+  /** true: the probes show it directly; false: inferred by elimination or from a static finding. */
+  direct: boolean;
+  evidence: string[];
+  summary: string;
 }

@@ -21,6 +21,11 @@ export interface Vantage {
   ip?: string;
   /** Run argv (no shell) with a hard timeout. */
   exec(argv: string[], opts: { timeoutMs: number; stdin?: string }): Promise<ExecResult>;
+  /**
+   * Optional: run several commands concurrently, each with its own timeout, returning one result each.
+   * Without it, diagnose batches them into ONE `sh -c` script per vantage (src/probes/batch.ts).
+   */
+  execMany?(items: { argv: string[]; timeoutMs: number }[]): Promise<ExecResult[]>;
 }
 
 /** Creates vantages on demand (one probe pod per node and kind), and removes them. */
@@ -31,6 +36,16 @@ export interface VantageProvider {
   node(nodeName: string): Promise<Vantage>;
   /** Deletes every probe pod this provider created (also called on SIGINT/SIGTERM). */
   cleanup(): Promise<void>;
+  /**
+   * Optional: create every probe pod needed at once (one create each, ONE watch for all), so later pod()/node()
+   * calls return immediately. Resolves with the vantages that could not be created, by node and kind.
+   */
+  prepare?(wants: {
+    pods: string[];
+    nodes: string[];
+  }): Promise<{ failed: { kind: 'pod' | 'node'; node: string; error: VantageUnavailable }[] }>;
+  /** Optional: Kubernetes API requests this provider made (create, watch, exec, delete). */
+  requestCount?(): number;
 }
 
 export class VantageUnavailable extends Error {
