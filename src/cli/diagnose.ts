@@ -13,7 +13,8 @@ import { DEFAULT_PROBE_IMAGE, KubeVantageProvider } from '../vantage/kube.js';
 import { localVantage } from '../vantage/local.js';
 import type { VantageProvider } from '../vantage/types.js';
 import { VantageUnavailable } from '../vantage/types.js';
-import { type CliIO, EXIT, outputFormat, parseFlags, UsageError } from './io.js';
+import { type CliIO, EXIT, type OutputFormat, outputFormat, parseFlags, UsageError } from './io.js';
+import { reportFileFormat, writeReportFile } from './report-file.js';
 import { VERSION } from './version.js';
 
 const USAGE = `Usage: ingress-doctor diagnose TARGET [flags]
@@ -28,6 +29,8 @@ Flags:
       --context NAME         kubeconfig context
   -n, --namespace NS         namespace of the route (default: all namespaces for URLs, the context's for names)
   -o, --output FORMAT        text (default), json, markdown, html
+      --report FILE          also write the report to FILE, format from its extension (.html, .md, .json,
+                             .txt), e.g. --report incident.html
       --timeout S            give up after S seconds (default 60)
       --lb-address ADDR      the load balancer's address, when the controller Service's status has none
       --probe-image IMG      probe pod image (default ${DEFAULT_PROBE_IMAGE})
@@ -46,6 +49,7 @@ const FLAGS = {
   context: { type: 'string' },
   namespace: { type: 'string', short: 'n' },
   output: { type: 'string', short: 'o' },
+  report: { type: 'string' },
   timeout: { type: 'string' },
   'lb-address': { type: 'string' },
   'probe-image': { type: 'string' },
@@ -57,6 +61,25 @@ const FLAGS = {
   progress: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+const DIAGNOSE_FORMATS: readonly OutputFormat[] = ['text', 'json', 'markdown', 'html'];
+
+function renderDiagnosis(
+  d: Diagnosis,
+  format: OutputFormat,
+  text: { color: boolean; width: number; explain: boolean },
+): string {
+  switch (format) {
+    case 'json':
+      return renderDiagnosisJson(d);
+    case 'markdown':
+      return renderDiagnosisMarkdown(d);
+    case 'html':
+      return renderDiagnosisHtml(d);
+    default:
+      return renderDiagnosisText(d, text);
+  }
+}
 
 const LB_ADDRESS_RE = /^[A-Za-z0-9.:-]{1,253}$/;
 const K8S_NAME_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -82,7 +105,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       USAGE,
     );
   }
-  const format = outputFormat(f.output, ['text', 'json', 'markdown', 'html']);
+  const format = outputFormat(f.output, DIAGNOSE_FORMATS);
+  const reportFormat = f.report === undefined ? undefined : reportFileFormat(f.report, DIAGNOSE_FORMATS);
   let target: ReturnType<typeof parseTarget>;
   try {
     target = parseTarget(positionals[0] ?? '');
@@ -179,24 +203,18 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       return EXIT.inconclusive;
     }
     for (const w of d.warnings ?? []) io.stderr.write(`warning: ${w}\n`);
-    switch (format) {
-      case 'json':
-        io.stdout.write(renderDiagnosisJson(d));
-        break;
-      case 'markdown':
-        io.stdout.write(renderDiagnosisMarkdown(d));
-        break;
-      case 'html':
-        io.stdout.write(renderDiagnosisHtml(d));
-        break;
-      default:
-        io.stdout.write(
-          renderDiagnosisText(d, {
-            color: colorEnabled(io.env, io.stdout, { noColor: !!f['no-color'] }),
-            width: terminalWidth(io.stdout, io.env),
-            explain: !!f.explain,
-          }),
-        );
+    io.stdout.write(
+      renderDiagnosis(d, format, {
+        color: colorEnabled(io.env, io.stdout, { noColor: !!f['no-color'] }),
+        width: terminalWidth(io.stdout, io.env),
+        explain: !!f.explain,
+      }),
+    );
+    if (f.report !== undefined && reportFormat !== undefined) {
+      await writeReportFile(
+        f.report,
+        renderDiagnosis(d, reportFormat, { color: false, width: 100, explain: !!f.explain }),
+      );
     }
     return exitCodeFor(d);
   } catch (err) {

@@ -98,3 +98,48 @@ test('read-only (--no-probe-pods) against the API, JSON out: no pods created, ph
   ]);
   assert.equal(pods.stdout.trim(), '');
 });
+
+test('--report FILE writes a second rendering (HTML) of the same diagnosis; a bad extension is a usage error', async (t) => {
+  const { mkdtempSync, readFileSync, rmSync, existsSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const dir = mkdtempSync(path.join(tmpdir(), 'idoc-diag-report-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const bad = captureIO();
+  assert.equal(await main(['diagnose', 'app.example.test', '--report', path.join(dir, 'r.pdf')], bad), 2);
+  assert.match(bad.err(), /cannot tell the format/);
+  assert.equal(existsSync(path.join(dir, 'r.pdf')), false);
+
+  const lab = await startTestLab();
+  t.after(() => lab.close());
+  const lb = http.createServer((_req, res) => {
+    res.statusCode = 404;
+    res.end('default backend - 404');
+  });
+  await new Promise<void>((r) => lb.listen(0, '127.0.0.1', r));
+  t.after(() => lb.close());
+  const port = (lb.address() as AddressInfo).port;
+  const file = path.join(dir, 'incident.html');
+  const io = captureIO('', {});
+  const code = await main(
+    [
+      'diagnose',
+      `http://127.0.0.1:${port}/`,
+      '--kubeconfig',
+      lab.files.kubeconfigPath,
+      '--no-probe-pods',
+      '--lb-address',
+      '127.0.0.1',
+      '-o',
+      'json',
+      '--report',
+      file,
+    ],
+    io,
+  );
+  assert.equal(code, 1, io.err());
+  const d = JSON.parse(io.out()) as Diagnosis;
+  const html = readFileSync(file, 'utf8');
+  assert.match(html, /^<!doctype html>/i);
+  assert.ok(html.includes(d.verdict.cause ?? 'no cause'), 'the HTML names the same cause as the JSON');
+});
