@@ -1,5 +1,6 @@
 import type { V1Container, V1Pod, V1Probe, V1Service, V1ServicePort } from '@kubernetes/client-node';
 import type { ObjectRef, Workload } from '../cluster/types.js';
+import { isDigits } from '../graph/build.js';
 import type { RouteGraph } from '../graph/types.js';
 import { list, str } from './shape.js';
 
@@ -14,11 +15,30 @@ function ownerOf(
   return owner ? { kind: owner.kind, name: owner.name } : undefined;
 }
 
-const ownerNames = new WeakMap<V1Pod, string>();
+/**
+ * Per-graph memo tables. Plain Maps held by one WeakMap entry per graph, not a WeakMap per pod: 50,000 pods as
+ * weak keys make every garbage collection walk them as ephemerons, and the answers depend on the graph anyway.
+ */
+interface PodMemo {
+  ownerNames: Map<V1Pod, string>;
+  distinct: Map<readonly V1Pod[], V1Pod[]>;
+}
+
+const memos = new WeakMap<RouteGraph, PodMemo>();
+
+function memoOf(graph: RouteGraph): PodMemo {
+  let m = memos.get(graph);
+  if (!m) {
+    m = { ownerNames: new Map(), distinct: new Map() };
+    memos.set(graph, m);
+  }
+  return m;
+}
 
 /** What a person calls the pod in a message: its owner when it has one ("Deployment shop/web"), else the pod. */
 export function podOwnerName(graph: RouteGraph, pod: V1Pod): string {
   // Memoised: checks ask for every replica of every routed backend, often several times.
+  const ownerNames = memoOf(graph).ownerNames;
   const cached = ownerNames.get(pod);
   if (cached !== undefined) return cached;
   const ns = pod.metadata?.namespace ?? 'default';
@@ -40,10 +60,9 @@ export function podRef(graph: RouteGraph, pod: V1Pod): ObjectRef {
  * One representative pod per owner (replicas share a template), so a Deployment with 50 replicas yields one
  * finding, not 50. Pods without owner are grouped by their labels.
  */
-const distinctCache = new WeakMap<readonly V1Pod[], V1Pod[]>();
-
 export function distinctByOwner(graph: RouteGraph, pods: readonly V1Pod[]): V1Pod[] {
   // Memoised by array identity: a resolution's pods array is shared by every check that asks.
+  const distinctCache = memoOf(graph).distinct;
   const cached = distinctCache.get(pods);
   if (cached) return cached;
   const seen = new Set<string>();
@@ -69,7 +88,7 @@ export function containersOf(pod: V1Pod): V1Container[] {
 /** The container port number a Service targetPort resolves to in this pod (undefined: named port not exposed). */
 export function resolveTargetPort(pod: V1Pod, targetPort: number | string): number | undefined {
   if (typeof targetPort === 'number') return targetPort;
-  if (/^\d+$/.test(targetPort)) return Number(targetPort);
+  if (isDigits(targetPort)) return Number(targetPort);
   for (const c of containersOf(pod)) {
     for (const p of list(c.ports)) if (p.name === targetPort) return p.containerPort;
   }

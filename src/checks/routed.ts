@@ -24,6 +24,7 @@ export function routedBackends(graph: RouteGraph): RoutedBackend[] {
     for (const backend of route.backends)
       out.push({ route, backend, resolution: graph.resolveBackend(backend) });
   }
+  backendsCache.set(graph, out);
   return out;
 }
 
@@ -65,9 +66,14 @@ export function routedServices(graph: RouteGraph): RoutedService[] {
 /** The data plane that proxies a route, as far as the manifests say; decides which annotations apply. */
 export type ProxyFamily = 'ingress-nginx' | 'aws-alb' | 'gke' | 'azure-agic' | 'gateway-api' | 'other';
 
-const families = new WeakMap<Route, ProxyFamily>();
+const familiesByGraph = new WeakMap<RouteGraph, Map<Route, ProxyFamily>>();
 
 export function proxyFamily(graph: RouteGraph, route: Route): ProxyFamily {
+  let families = familiesByGraph.get(graph);
+  if (!families) {
+    families = new Map();
+    familiesByGraph.set(graph, families);
+  }
   let family = families.get(route);
   if (!family) {
     family = findProxyFamily(graph, route);

@@ -8,8 +8,10 @@ export function selectorMatches(
   labels: Record<string, string> = {},
 ): boolean {
   if (!selector) return true;
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
-    if (labels[k] !== v) return false;
+  const matchLabels = selector.matchLabels;
+  if (matchLabels) {
+    // for…in, not Object.entries: no pair arrays per call (this runs per pod × policy).
+    for (const k in matchLabels) if (labels[k] !== matchLabels[k]) return false;
   }
   for (const expr of list(selector.matchExpressions)) {
     const has = Object.hasOwn(labels, expr.key);
@@ -64,5 +66,14 @@ export function formatLabels(labels: Record<string, string> | undefined): string
 export function namespaceLabelsOf(snapshot: ClusterSnapshot): (name: string) => Record<string, string> {
   const byName = new Map<string, V1Namespace>();
   for (const ns of snapshot.namespaces) if (ns.metadata?.name) byName.set(ns.metadata.name, ns);
-  return (name) => ({ ...(byName.get(name)?.metadata?.labels ?? {}), 'kubernetes.io/metadata.name': name });
+  // One label map per namespace, built on first use: policies ask per controller pod × backend pod.
+  const labels = new Map<string, Record<string, string>>();
+  return (name) => {
+    let l = labels.get(name);
+    if (!l) {
+      l = { ...(byName.get(name)?.metadata?.labels ?? {}), 'kubernetes.io/metadata.name': name };
+      labels.set(name, l);
+    }
+    return l;
+  };
 }

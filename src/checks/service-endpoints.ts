@@ -1,5 +1,5 @@
 import type { V1Pod, V1Service } from '@kubernetes/client-node';
-import type { Route } from '../graph/types.js';
+import type { BackendResolution, Route } from '../graph/types.js';
 import { routedServices, routeLabel } from './routed.js';
 import { formatLabels } from './selectors.js';
 import { list } from './shape.js';
@@ -62,11 +62,17 @@ export const serviceEndpoints: Check = {
         object: graph.ref('Service', service),
         ...(routes.length > 0 ? { route: routeLabel(routes[0]) } : {}),
       });
-      const resolution = graph.resolveBackend({ namespace: ns, serviceName: name });
+      // Resolved only when needed: from manifests, the pods a selector matches are all most Services need, and a
+      // full resolution per Service (endpoints, nodes, target ports; kept by the graph) was most of this check.
+      let resolved: BackendResolution | undefined;
+      const resolution = () => {
+        resolved ??= graph.resolveBackend({ namespace: ns, serviceName: name });
+        return resolved;
+      };
       const selector = service.spec?.selector ?? {};
 
       if (Object.keys(selector).length === 0) {
-        const hasEndpoints = resolution.addresses.length > 0;
+        const hasEndpoints = resolution().addresses.length > 0;
         if (hasEndpoints || (!graph.snapshot.live && routes.length === 0)) continue;
         // Live, but no endpoint data at all (not listed, or forbidden): absence proves nothing.
         if (graph.snapshot.live && !endpointsRead) continue;
@@ -81,7 +87,12 @@ export const serviceEndpoints: Check = {
         continue;
       }
 
-      if (resolution.pods.length === 0) {
+      // The same pods the resolution would give (its Service is this one, its selector a label map).
+      const pods =
+        graph.service(ns, name) === service && typeof selector === 'object' && !Array.isArray(selector)
+          ? graph.podsMatching(ns, selector)
+          : resolution().pods;
+      if (pods.length === 0) {
         const partialInput = !graph.snapshot.live && !namespacesWithPods.has(ns);
         if (partialInput && routes.length === 0) continue;
         const unsure = partialInput || unreadOwners.length > 0;
@@ -103,15 +114,15 @@ export const serviceEndpoints: Check = {
       }
 
       if (!graph.snapshot.live) continue;
-      const anyReady = resolution.addresses.some((a) => a.ready);
+      const anyReady = resolution().addresses.some((a) => a.ready);
       if (anyReady) continue;
       // Ready pods without ready addresses means endpoint data is missing or lagging, not a broken Service.
-      if (resolution.pods.some(podIsReady)) continue;
-      const reasons = unreadyReasons(resolution.pods);
+      if (pods.some(podIsReady)) continue;
+      const reasons = unreadyReasons(pods);
       findings.push({
         ...base(),
         message:
-          `Service ${ns}/${name} has no ready endpoint: ${resolution.pods.length} pod(s) match ` +
+          `Service ${ns}/${name} has no ready endpoint: ${pods.length} pod(s) match ` +
           `${formatLabels(selector)}, none ready` +
           (reasons.length > 0 ? ` (${reasons.join('; ')})` : ''),
         why: 'Only ready pods receive traffic; with none, the controller answers 503 "no healthy upstream".',

@@ -43,11 +43,17 @@ export const targetPort: Check = {
       for (const port of list(service.spec?.ports)) {
         const target = targetPortOf(port);
         const named = typeof target === 'string' && !/^\d+$/.test(target);
+        const wanted = named ? undefined : Number(target);
+        // Loops, not flatMap: this runs for every workload behind every Service.
         const exposes = (pod: (typeof pods)[number]) => {
-          const declared = containersOf(pod).flatMap((c) => list(c.ports));
-          return named
-            ? declared.some((p) => p.name === target)
-            : declared.length === 0 || declared.some((p) => p.containerPort === Number(target));
+          let declared = 0;
+          for (const c of containersOf(pod)) {
+            for (const p of list(c.ports)) {
+              declared++;
+              if (named ? p.name === target : p.containerPort === wanted) return true;
+            }
+          }
+          return !named && declared === 0;
         };
         // Some workloads exposing it means partial breakage (only their pods serve): a warning, not an error.
         const partial = pods.some(exposes);

@@ -3,6 +3,7 @@
  * in one namespace or all, with selectors where they narrow the read. A 403 does not stop it: the kind
  * is skipped and a warning names the missing permission.
  */
+import { CNI_CONFIG_MAPS } from '../mtu/cni.js';
 import type { Kube, ListOptions, Resource, ResourceTypes } from './kube.js';
 import { addObject } from './parse.js';
 import { type ClusterSnapshot, type ClusterSource, emptySnapshot, type ReadScope } from './types.js';
@@ -14,6 +15,8 @@ interface Plan {
   allNamespaces?: boolean;
   /** Override the namespace. */
   namespace?: string;
+  /** Read this one object by name (a GET) instead of listing. */
+  name?: string;
 }
 
 /** Reads in flight at once: enough to hide latency, few enough to be kind to the API server. */
@@ -64,6 +67,13 @@ export class LiveSource implements ClusterSource {
         allNamespaces: true,
       },
       { resource: 'configmaps', namespace: 'kube-system' },
+      // CNI configs by name too: Flannel keeps kube-flannel-cfg in its own namespace (kube-flannel), and a user
+      // who may not list kube-system ConfigMaps may still get these (the reads overlap; duplicates are dropped).
+      ...CNI_CONFIG_MAPS.map((c) => ({
+        resource: 'configmaps' as const,
+        namespace: c.namespace,
+        name: c.name,
+      })),
       { resource: 'backendconfigs' },
       { resource: 'gateways' },
       { resource: 'gatewayclasses' },
@@ -83,7 +93,10 @@ export class LiveSource implements ClusterSource {
       CONCURRENCY,
       async ({ p, i }) => {
         let items: ResourceTypes[Resource][];
-        if (p.resource === 'namespaces' && namespace) {
+        if (p.name !== undefined) {
+          const obj = await this.kube.get(p.resource, p.namespace ?? namespace, p.name);
+          items = obj ? [obj] : [];
+        } else if (p.resource === 'namespaces' && namespace) {
           // One namespace: read just it (a namespaced user may still lack the cluster-wide list).
           const ns = await this.kube.get('namespaces', undefined, namespace);
           items = ns ? [ns] : [];
@@ -109,7 +122,7 @@ export class LiveSource implements ClusterSource {
       for (const item of results.get(i) ?? []) {
         const o = item as { kind?: string; metadata?: { namespace?: string; name?: string; uid?: string } };
         const id = `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
-        if (seen.has(id)) continue; // the two ConfigMap reads overlap in kube-system
+        if (seen.has(id)) continue; // the ConfigMap reads overlap in kube-system
         seen.add(id);
         addObject(snapshot, item);
       }

@@ -84,13 +84,35 @@ export function routeLabel(route: Route): string {
 /** A list field as a list: [] when missing or not a list, without null entries (malformed manifests). */
 function arr<T>(v: T[] | undefined | null | unknown): T[] {
   if (!Array.isArray(v)) return [];
-  return v.includes(null) || v.includes(undefined)
-    ? v.filter((x) => x !== null && x !== undefined)
-    : (v as T[]);
+  // A loop, not includes(null) || includes(undefined): this runs per pod and port, and lists are tiny.
+  for (let i = 0; i < v.length; i++) {
+    if (v[i] === null || v[i] === undefined) return v.filter((x) => x !== null && x !== undefined);
+  }
+  return v as T[];
 }
 
 function key(namespace: string | undefined, name: string | undefined): string {
   return `${namespace ?? ''}/${name ?? ''}`;
+}
+
+/**
+ * Objects by namespace, then name. Nested maps rather than "ns/name" keys: a lookup then hashes strings the
+ * objects already hold (V8 caches a string's hash) instead of building and hashing a new string every time.
+ */
+class NsIndex<T> {
+  private readonly byNs = new Map<string, Map<string, T>>();
+  get(namespace: string | undefined, name: string | undefined): T | undefined {
+    return this.byNs.get(namespace ?? '')?.get(name ?? '');
+  }
+  set(namespace: string | undefined, name: string | undefined, value: T): void {
+    const ns = namespace ?? '';
+    let names = this.byNs.get(ns);
+    if (!names) {
+      names = new Map();
+      this.byNs.set(ns, names);
+    }
+    names.set(name ?? '', value);
+  }
 }
 
 function nsOf(obj: { metadata?: { namespace?: string } }): string {
@@ -138,25 +160,41 @@ function templatePod(w: Workload): V1Pod | undefined {
 export function targetPortOnPod(targetPort: number | string | undefined, pod: V1Pod): number | undefined {
   if (targetPort === undefined) return undefined;
   if (typeof targetPort === 'number') return targetPort;
-  if (/^\d+$/.test(targetPort)) return Number(targetPort);
-  type Container = NonNullable<V1Pod['spec']>['containers'][number];
-  const lookup = (c: Container): number | undefined => {
-    for (const p of arr<{ name?: string; containerPort: number }>(c.ports)) {
-      if (p.name === targetPort) return p.containerPort;
-    }
-    return undefined;
-  };
+  if (isDigits(targetPort)) return Number(targetPort);
+  // Plain loops without a closure: this runs for every pod of every routed Service.
   for (const c of arr<Container>(pod.spec?.containers)) {
-    const port = lookup(c);
+    const port = namedPort(c, targetPort);
     if (port !== undefined) return port;
   }
   // Native sidecars (init containers that keep running) serve ports too.
-  for (const c of arr<Container>(pod.spec?.initContainers)) {
+  const init = pod.spec?.initContainers;
+  if (init === undefined) return undefined;
+  for (const c of arr<Container>(init)) {
     if (c.restartPolicy !== 'Always') continue;
-    const port = lookup(c);
+    const port = namedPort(c, targetPort);
     if (port !== undefined) return port;
   }
   return undefined;
+}
+
+type Container = NonNullable<V1Pod['spec']>['containers'][number];
+
+function namedPort(c: Container, name: string): number | undefined {
+  for (const p of arr<{ name?: string; containerPort: number }>(c.ports)) {
+    if (p.name === name) return p.containerPort;
+  }
+  return undefined;
+}
+
+/** /^\d+$/.test(s) without a regular expression for strings (called per pod); anything else as before. */
+export function isDigits(s: string): boolean {
+  if (typeof s !== 'string') return /^\d+$/.test(String(s));
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 interface ClassInfo {
@@ -166,28 +204,36 @@ interface ClassInfo {
 
 export function buildGraph(snapshot: ClusterSnapshot): RouteGraph {
   // ---- indexes ----------------------------------------------------------------------------
-  const services = new Map<string, V1Service>();
-  for (const s of snapshot.services) services.set(key(nsOf(s), s.metadata?.name), s);
+  const services = new NsIndex<V1Service>();
+  for (const s of snapshot.services) services.set(nsOf(s), s.metadata?.name, s);
   const nodes = new Map<string, V1Node>();
   for (const n of snapshot.nodes) if (n.metadata?.name) nodes.set(n.metadata.name, n);
   const namespaces = new Map<string, V1Namespace>();
   for (const n of snapshot.namespaces) if (n.metadata?.name) namespaces.set(n.metadata.name, n);
-  const endpoints = new Map<string, V1Endpoints>();
-  for (const e of snapshot.endpoints) endpoints.set(key(nsOf(e), e.metadata?.name), e);
-  const slicesByService = new Map<string, V1EndpointSlice[]>();
+  const endpoints = new NsIndex<V1Endpoints>();
+  for (const e of snapshot.endpoints) endpoints.set(nsOf(e), e.metadata?.name, e);
+  const slicesByService = new NsIndex<V1EndpointSlice[]>();
   for (const s of snapshot.endpointSlices) {
     const svc = s.metadata?.labels?.[SERVICE_NAME_LABEL];
     if (!svc) continue;
-    const k = key(nsOf(s), svc);
-    const list = slicesByService.get(k);
+    const list = slicesByService.get(nsOf(s), svc);
     if (list) list.push(s);
-    else slicesByService.set(k, [s]);
+    else slicesByService.set(nsOf(s), svc, [s]);
   }
-  const workloads = new Map<string, Workload>();
-  for (const w of snapshot.workloads) workloads.set(`${w.kind}/${key(nsOf(w), w.metadata?.name)}`, w);
+  // kind → namespace → name.
+  const workloads = new Map<string, NsIndex<Workload>>();
+  for (const w of snapshot.workloads) {
+    let byKind = workloads.get(w.kind);
+    if (!byKind) {
+      byKind = new NsIndex();
+      workloads.set(w.kind, byKind);
+    }
+    byKind.set(nsOf(w), w.metadata?.name, w);
+  }
 
   // Pods: real pods, plus template pods of workloads that have none (see header).
-  const templateOwner = new WeakMap<V1Pod, Workload>();
+  // Maps, not WeakMaps: they live as long as the graph, and weak keys cost every GC an ephemeron walk.
+  const templateOwner = new Map<V1Pod, Workload>();
   const pods: V1Pod[] = [];
   const podsByNs = new Map<string, V1Pod[]>();
   // ns → label key → label value → pods. Nested maps: no "k=v" string per pod label (50,000 pods, 150,000 labels).
@@ -297,8 +343,8 @@ export function buildGraph(snapshot: ClusterSnapshot): RouteGraph {
   }
 
   // ---- gateways ---------------------------------------------------------------------------
-  const gateways = new Map<string, Gateway>();
-  for (const g of snapshot.gateways) gateways.set(key(nsOf(g), g.metadata?.name), g);
+  const gateways = new NsIndex<Gateway>();
+  for (const g of snapshot.gateways) gateways.set(nsOf(g), g.metadata?.name, g);
 
   const ROUTE_PROTOCOLS: Record<'HTTPRoute' | 'GRPCRoute', string[]> = {
     HTTPRoute: ['HTTP', 'HTTPS'],
@@ -336,7 +382,7 @@ export function buildGraph(snapshot: ClusterSnapshot): RouteGraph {
       if (!pr || typeof pr.name !== 'string') continue;
       if ((pr.kind ?? 'Gateway') !== 'Gateway' || (pr.group ?? GATEWAY_GROUP) !== GATEWAY_GROUP) continue;
       const ns = pr.namespace ?? routeNs;
-      const gw = gateways.get(key(ns, pr.name));
+      const gw = gateways.get(ns, pr.name);
       const className = gw?.spec?.gatewayClassName;
       const listeners = gw
         ? arr<GatewayListener>(gw.spec?.listeners).filter(
@@ -405,7 +451,49 @@ export function buildGraph(snapshot: ClusterSnapshot): RouteGraph {
     const ref = objRef('Ingress', ing);
     const cls = ingressClassOf(ing);
     const annotations = isStringMap(ing.metadata?.annotations) ? ing.metadata.annotations : {};
-    const base = { source: { kind: 'Ingress' as const, obj: ing }, ref, namespace: ns, annotations, ...cls };
+    const source = { kind: 'Ingress' as const, obj: ing };
+    // Routes are built as plain literals, not `{ ...base, … }`: a spread per route is several times slower at
+    // 10,000 routes, and literals give every Route the same hidden class. className/classSource are only
+    // present when known, as before.
+    const ingressRoute = (
+      fields: Pick<Route, 'id' | 'host' | 'path' | 'pathType' | 'isDefaultBackend' | 'backends'>,
+      ruleIndex?: number,
+      matchIndex?: number,
+    ): Route => {
+      const r: Route =
+        cls.className !== undefined
+          ? {
+              source,
+              ref,
+              namespace: ns,
+              annotations,
+              className: cls.className,
+              classSource: cls.classSource,
+              id: fields.id,
+              host: fields.host,
+              path: fields.path,
+              pathType: fields.pathType,
+              isDefaultBackend: fields.isDefaultBackend,
+              backends: fields.backends,
+            }
+          : {
+              source,
+              ref,
+              namespace: ns,
+              annotations,
+              id: fields.id,
+              host: fields.host,
+              path: fields.path,
+              pathType: fields.pathType,
+              isDefaultBackend: fields.isDefaultBackend,
+              backends: fields.backends,
+            };
+      if (ruleIndex !== undefined) {
+        r.ruleIndex = ruleIndex;
+        r.matchIndex = matchIndex;
+      }
+      return r;
+    };
     arr<NonNullable<NonNullable<V1Ingress['spec']>['rules']>[number]>(ing.spec?.rules).forEach((rule, i) => {
       if (!rule || typeof rule !== 'object') return;
       const host = typeof rule.host === 'string' && rule.host ? rule.host.toLowerCase() : undefined;
@@ -414,29 +502,33 @@ export function buildGraph(snapshot: ClusterSnapshot): RouteGraph {
         const pathType = (
           PATH_TYPES.has(p.pathType) ? p.pathType : 'ImplementationSpecific'
         ) as PathMatchType;
-        addRoute({
-          ...base,
-          id: `Ingress/${ns}/${name}#${i}.${j}`,
-          host,
-          path: typeof p.path === 'string' && p.path ? p.path : '/',
-          pathType,
-          isDefaultBackend: false,
-          backends: ingressBackend(ns, p.backend),
-          ruleIndex: i,
-          matchIndex: j,
-        });
+        addRoute(
+          ingressRoute(
+            {
+              id: `Ingress/${ns}/${name}#${i}.${j}`,
+              host,
+              path: typeof p.path === 'string' && p.path ? p.path : '/',
+              pathType,
+              isDefaultBackend: false,
+              backends: ingressBackend(ns, p.backend),
+            },
+            i,
+            j,
+          ),
+        );
       });
     });
     if (ing.spec?.defaultBackend) {
-      addRoute({
-        ...base,
-        id: `Ingress/${ns}/${name}#default`,
-        host: undefined,
-        path: '/',
-        pathType: 'Prefix',
-        isDefaultBackend: true,
-        backends: ingressBackend(ns, ing.spec.defaultBackend),
-      });
+      addRoute(
+        ingressRoute({
+          id: `Ingress/${ns}/${name}#default`,
+          host: undefined,
+          path: '/',
+          pathType: 'Prefix',
+          isDefaultBackend: true,
+          backends: ingressBackend(ns, ing.spec.defaultBackend),
+        }),
+      );
     }
   }
 
@@ -611,8 +703,8 @@ export function buildGraph(snapshot: ClusterSnapshot): RouteGraph {
   }
 
   function addressesFor(ns: string, svcName: string, servicePort: V1ServicePort | undefined) {
-    const slices = slicesByService.get(key(ns, svcName)) ?? [];
-    const ep = endpoints.get(key(ns, svcName));
+    const slices = slicesByService.get(ns, svcName) ?? [];
+    const ep = endpoints.get(ns, svcName);
     const addresses: EndpointAddress[] = [];
     const portName = servicePort?.name ?? '';
     if (slices.length > 0) {
@@ -665,31 +757,62 @@ export function buildGraph(snapshot: ClusterSnapshot): RouteGraph {
 
   // Resolutions are shared per Service and Service port: "port: 80" and "port: http" on two routes are one
   // computation. Checks ask again and again for the same route backends: those are answered by identity.
-  const coreCache = new Map<string, Omit<BackendResolution, 'backend'>>();
-  const byBackend = new WeakMap<RouteBackend, BackendResolution>();
+  // Keyed by the Service object, then by Service port number (":" + the port as written when none matched);
+  // backends to missing Services by "ns/name:port".
+  type Core = Omit<BackendResolution, 'backend'>;
+  const coreByService = new Map<V1Service, Map<number | string, Core>>();
+  const coreMissing = new Map<string, Core>();
+  const byBackend = new Map<RouteBackend, BackendResolution>();
   function resolveBackend(backend: RouteBackend): BackendResolution {
     const known = byBackend.get(backend);
     if (known) return known;
-    const res: BackendResolution = { backend, ...resolveServicePort(backend) };
+    const core = resolveServicePort(backend);
+    // Copied field by field: a spread of the core (whose optional fields vary) is slow at 20,000 backends.
+    const res: BackendResolution = {
+      backend,
+      pods: core.pods,
+      targetPorts: core.targetPorts,
+      endpointSlices: core.endpointSlices,
+      addresses: core.addresses,
+      nodes: core.nodes,
+    };
+    // Present exactly when the core has them (even as undefined), as the spread copied them.
+    if ('problem' in core) res.problem = core.problem;
+    if ('service' in core) res.service = core.service;
+    if ('servicePort' in core) res.servicePort = core.servicePort;
+    if ('endpoints' in core) res.endpoints = core.endpoints;
     byBackend.set(backend, res);
     return res;
   }
 
   function resolveServicePort(backend: RouteBackend): Omit<BackendResolution, 'backend'> {
-    const svc = services.get(key(backend.namespace, backend.serviceName));
+    const svc = services.get(backend.namespace, backend.serviceName);
     const servicePort =
       svc && svc.spec?.type !== 'ExternalName' ? findServicePort(svc, backend.port) : undefined;
-    const cacheKey = `${backend.namespace}/${backend.serviceName}:${servicePort ? `=${servicePort.port}` : (backend.port ?? '')}`;
-    const cached = coreCache.get(cacheKey);
+    let cache: Map<number | string, Core>;
+    let cacheKey: number | string;
+    if (svc) {
+      let byPort = coreByService.get(svc);
+      if (!byPort) {
+        byPort = new Map();
+        coreByService.set(svc, byPort);
+      }
+      cache = byPort;
+      cacheKey = servicePort ? servicePort.port : `:${backend.port ?? ''}`;
+    } else {
+      cache = coreMissing;
+      cacheKey = `${backend.namespace}/${backend.serviceName}:${backend.port ?? ''}`;
+    }
+    const cached = cache.get(cacheKey);
     if (cached) return cached;
-    const res: Omit<BackendResolution, 'backend'> = {
+    const res: Core = {
       pods: [],
       targetPorts: new Map(),
       endpointSlices: [],
       addresses: [],
       nodes: [],
     };
-    coreCache.set(cacheKey, res);
+    cache.set(cacheKey, res);
     if (!svc) {
       res.problem = 'service-not-found';
       return res;
@@ -715,9 +838,19 @@ export function buildGraph(snapshot: ClusterSnapshot): RouteGraph {
     res.endpointSlices = slices;
     res.endpoints = ep;
     res.addresses = addresses;
-    const nodeNames = new Set<string>();
-    for (const a of addresses) if (a.nodeName) nodeNames.add(a.nodeName);
-    for (const p of res.pods) if (p.spec?.nodeName) nodeNames.add(p.spec.nodeName);
+    // Distinct nodes in first-seen order (addresses, then pods). Small Services (nearly all) use an array
+    // instead of a Set per resolution; large ones a Set, so the lookup stays linear.
+    const small = addresses.length + res.pods.length <= 32;
+    const nodeNames: string[] = [];
+    const seenNodes = small ? undefined : new Set<string>();
+    const addNode = (n: string | undefined) => {
+      if (!n) return;
+      if (seenNodes ? seenNodes.has(n) : nodeNames.includes(n)) return;
+      seenNodes?.add(n);
+      nodeNames.push(n);
+    };
+    for (const a of addresses) addNode(a.nodeName);
+    for (const p of res.pods) addNode(p.spec?.nodeName);
     for (const n of nodeNames) {
       const node = nodes.get(n);
       if (node) res.nodes.push(node);
@@ -757,7 +890,8 @@ export function buildGraph(snapshot: ClusterSnapshot): RouteGraph {
         }
       }
       for (const g of sig.gateways) {
-        const cls = gateways.get(g)?.spec?.gatewayClassName;
+        const slash = g.indexOf('/');
+        const cls = gateways.get(g.slice(0, slash), g.slice(slash + 1))?.spec?.gatewayClassName;
         if (cls) classes.add(cls);
       }
       const lb = arr<{ ip?: string; hostname?: string }>(svc.status?.loadBalancer?.ingress)[0];
@@ -807,12 +941,12 @@ export function buildGraph(snapshot: ClusterSnapshot): RouteGraph {
       pod.metadata?.ownerReferences,
     ).find((o) => o.controller !== false);
     if (!owner?.kind) return undefined;
-    const w = workloads.get(`${owner.kind}/${key(ns, owner.name)}`);
+    const w = workloads.get(owner.kind)?.get(ns, owner.name);
     if (w?.kind === 'ReplicaSet') {
       const dep = arr<{ kind?: string; name?: string }>(w.metadata?.ownerReferences).find(
         (o) => o.kind === 'Deployment',
       );
-      if (dep) return workloads.get(`Deployment/${key(ns, dep.name)}`) ?? w;
+      if (dep) return workloads.get('Deployment')?.get(ns, dep.name) ?? w;
     }
     return w;
   }
@@ -856,7 +990,7 @@ export function buildGraph(snapshot: ClusterSnapshot): RouteGraph {
     matches: (host, path) => candidates(host, path).all,
     routesOf: (kind, namespace, name) => routesByObject.get(`${kind}/${namespace}/${name}`) ?? [],
     resolveBackend,
-    service: (namespace, name) => services.get(key(namespace, name)),
+    service: (namespace, name) => services.get(namespace, name),
     podsMatching: (namespace, selector) => podsMatching(namespace, selector),
     podsMatchingSelector,
     node: (name) => nodes.get(name),

@@ -99,13 +99,32 @@ export interface ControllerSignals {
   controllerClassArgs: string[];
 }
 
+/** A label map as written: an object (not null, not a list); manifests are not schema-checked. */
+function labelMap(v: unknown): Record<string, string> | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, string>) : undefined;
+}
+
 function labelSets(service: V1Service, pods: V1Pod[]): Record<string, string>[] {
   const sets: Record<string, string>[] = [];
-  if (service.spec?.selector) sets.push(service.spec.selector);
-  if (service.metadata?.labels) sets.push(service.metadata.labels);
+  const selector = labelMap(service.spec?.selector);
+  if (selector) sets.push(selector);
+  const labels = labelMap(service.metadata?.labels);
+  if (labels) sets.push(labels);
   // A few pods are enough: they share the template's labels.
-  for (const p of pods.slice(0, 3)) if (p.metadata?.labels) sets.push(p.metadata.labels);
+  for (const p of pods.slice(0, 3)) {
+    const l = labelMap(p?.metadata?.labels);
+    if (l) sets.push(l);
+  }
   return sets;
+}
+
+type Container = NonNullable<V1Pod['spec']>['containers'][number];
+
+/** The containers of a pod that are objects: a null entry or a non-list field reads as nothing. */
+function containersOf(pod: V1Pod | null | undefined): Container[] {
+  const list: unknown = pod?.spec?.containers;
+  if (!Array.isArray(list)) return [];
+  return list.filter((c): c is Container => typeof c === 'object' && c !== null && !Array.isArray(c));
 }
 
 /** What the Service and its pods say about being an ingress controller / Gateway data plane. */
@@ -115,13 +134,14 @@ export function controllerSignals(service: V1Service, pods: V1Pod[]): Controller
   const sets = labelSets(service, pods);
   for (const labels of sets) {
     const gw = labels[GATEWAY_NAME_LABEL];
-    if (gw && !s.gateways.includes(`${ns}/${gw}`)) {
+    if (typeof gw === 'string' && gw && !s.gateways.includes(`${ns}/${gw}`)) {
       s.gateways.push(`${ns}/${gw}`);
       s.evidence.push(`label ${GATEWAY_NAME_LABEL}=${gw}`);
     }
     const owning = labels[OWNING_GATEWAY_NAME];
-    if (owning) {
-      const key = `${labels[OWNING_GATEWAY_NAMESPACE] ?? ns}/${owning}`;
+    if (typeof owning === 'string' && owning) {
+      const owningNs = labels[OWNING_GATEWAY_NAMESPACE];
+      const key = `${typeof owningNs === 'string' ? owningNs : ns}/${owning}`;
       if (!s.gateways.includes(key)) {
         s.gateways.push(key);
         s.evidence.push(`label ${OWNING_GATEWAY_NAME}=${owning}`);
@@ -134,7 +154,7 @@ export function controllerSignals(service: V1Service, pods: V1Pod[]): Controller
     }
     for (const key of NAME_LABELS) {
       const v = labels[key];
-      if (!v) continue;
+      if (typeof v !== 'string' || !v) continue;
       const fam = CONTROLLER_FAMILIES.find((f) => f.names.includes(v));
       if (fam && !s.family) {
         s.family = fam.family;
@@ -143,7 +163,7 @@ export function controllerSignals(service: V1Service, pods: V1Pod[]): Controller
     }
   }
   for (const p of pods.slice(0, 3)) {
-    for (const c of p.spec?.containers ?? []) {
+    for (const c of containersOf(p)) {
       const image = typeof c.image === 'string' ? c.image : '';
       if (!s.family) {
         const fam = CONTROLLER_FAMILIES.find((f) => f.images.some((i) => image.includes(i)));

@@ -240,4 +240,35 @@ describe('LiveSource', () => {
     );
     assert.match(source.describe(), /^context fake \(http:\/\/127\.0\.0\.1:\d+\)$/);
   });
+
+  it('reads the CNI ConfigMaps by name, also outside kube-system (Flannel in kube-flannel)', async (t) => {
+    const flannel = {
+      metadata: { name: 'kube-flannel-cfg', namespace: 'kube-flannel' },
+      data: { 'net-conf.json': '{"Network":"198.18.0.0/16","Backend":{"Type":"vxlan"}}' },
+    };
+    const cilium = { metadata: { name: 'cilium-config', namespace: 'kube-system' }, data: { mtu: '1450' } };
+    const api = await startFakeApi({
+      '/api/v1/namespaces/shop': { status: 200, body: { metadata: { name: 'shop' } } },
+      // Listing kube-system is forbidden: the by-name reads still find what they may get.
+      '/api/v1/namespaces/kube-system/configmaps': status(403, 'Forbidden', 'forbidden'),
+      '/api/v1/namespaces/kube-flannel/configmaps/kube-flannel-cfg': { status: 200, body: flannel },
+      '/api/v1/namespaces/kube-system/configmaps/cilium-config': { status: 200, body: cilium },
+    });
+    t.after(() => api.close());
+    const kube = connect({ kubeconfig: api.kubeconfig, env: {} });
+    const source = new LiveSource(kube);
+    const s = await source.read({ allNamespaces: false });
+    assert.deepEqual(s.configMaps.map((c) => `${c.metadata?.namespace}/${c.metadata?.name}`).sort(), [
+      'kube-flannel/kube-flannel-cfg',
+      'kube-system/cilium-config',
+    ]);
+    // A missing ConfigMap (404) is no warning; the forbidden list is one.
+    assert.deepEqual(
+      s.warnings.map((w) => [w.code, w.permission?.resource, w.permission?.namespace]),
+      [['forbidden', 'configmaps', 'kube-system']],
+    );
+    const gets = api.requests.filter((u) => /\/configmaps\/[^/]+$/.test(u.pathname)).map((u) => u.pathname);
+    assert.ok(gets.includes('/api/v1/namespaces/kube-flannel/configmaps/kube-flannel-cfg'), gets.join(' '));
+    assert.ok(gets.includes('/api/v1/namespaces/kube-system/configmaps/cilium-config'), gets.join(' '));
+  });
 });

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { V1Pod, V1Service } from '@kubernetes/client-node';
 import { snapshotFromObjects } from '../../src/cluster/parse.js';
 import { buildGraph } from '../../src/graph/build.js';
+import { controllerSignals } from '../../src/graph/controllers.js';
 
 function service(name: string, ns: string, type: string, selector: Record<string, string>, labels = {}) {
   return {
@@ -153,5 +155,57 @@ describe('ingress controller identification', () => {
       g.controllersFor(route).map((c) => [c.service.metadata?.name, c.gateways, c.classes]),
       [['web-istio', ['gw/web'], ['istio']]],
     );
+  });
+});
+
+describe('controllerSignals on malformed input', () => {
+  const svc = service('ingress-nginx-controller', 'ingress-nginx', 'LoadBalancer', { app: 'ingress-nginx' });
+  const bad = (spec: unknown, metadata: unknown = { name: 'p', namespace: 'ingress-nginx' }) =>
+    ({ metadata, spec }) as unknown as V1Pod;
+
+  it('skips null and wrong-type containers, args and labels instead of throwing', () => {
+    for (const containers of [null, 'nginx', { name: 'c' }, 7]) {
+      const s = controllerSignals(svc as unknown as V1Service, [bad({ containers })]);
+      assert.equal(s.family, 'ingress-nginx', `containers: ${JSON.stringify(containers)}`);
+    }
+    // Only the first three pods are read: the malformed ones must not hide the readable arg of the third.
+    const pods = [
+      bad({ containers: [null, 7, 'c', [], { name: 'c', image: 42, args: 'x', command: [null, 3] }] }),
+      bad(null, { name: 'p', labels: 'app=x' }),
+      bad({ containers: [{ name: 'ok', args: [null, '--ingress-class=public'] }] }, null),
+    ];
+    const s = controllerSignals(svc as unknown as V1Service, pods);
+    // The well-formed parts still count: the Service's label and the one readable arg.
+    assert.equal(s.family, 'ingress-nginx');
+    assert.deepEqual(s.ingressClassArgs, ['public']);
+  });
+
+  it('reads nothing from a Service whose selector and labels are not maps', () => {
+    const odd = {
+      metadata: { name: 'lb', namespace: 'x', labels: ['app.kubernetes.io/name', 'traefik'] },
+      spec: { type: 'LoadBalancer', selector: 'app=traefik' },
+    } as unknown as V1Service;
+    const s = controllerSignals(odd, [bad({ containers: [{ name: 'c', image: 'traefik:v3' }] })]);
+    assert.equal(s.family, 'traefik'); // from the image, the one readable signal
+    assert.deepEqual(s.evidence, ['image traefik:v3']);
+    assert.deepEqual(s.gateways, []);
+  });
+
+  it('builds a graph over a controller Service whose pods have null containers', () => {
+    const g = buildGraph(
+      snapshotFromObjects([
+        svc,
+        {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: 'c-1', namespace: 'ingress-nginx', labels: { app: 'ingress-nginx' } },
+          spec: { containers: [null, { name: 'controller', image: 7 }] },
+        },
+      ]),
+    );
+    const controllers = g.controllersFor();
+    assert.equal(controllers.length, 1);
+    assert.equal(controllers[0].family, 'ingress-nginx');
+    assert.equal(controllers[0].pods.length, 1);
   });
 });
