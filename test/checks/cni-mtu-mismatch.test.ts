@@ -67,7 +67,7 @@ tableTest(cniMtuMismatch, {
     },
     {
       name: 'Flannel derives its MTU from the node interface',
-      objects: [flannel('{"Network":"10.244.0.0/16","Backend":{"Type":"vxlan"}}')],
+      objects: [flannel('{"Network":"198.18.64.0/18","Backend":{"Type":"vxlan"}}')],
     },
     { name: 'no CNI ConfigMap at all', objects: [node('a')] },
     {
