@@ -11,6 +11,8 @@ for pair in ip:iproute2 iptables:iptables nft:nftables nginx:nginx-light haproxy
   command -v "$cmd" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if ! command -v node >/dev/null 2>&1; then need_apt+=(nodejs npm); fi
+# Fonts for the headless-Chromium report tests and screenshots (chromium only recommends them).
+dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need_apt+=(fonts-dejavu-core)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "setup: missing Debian packages (${need_apt[*]}); run as root or install them" >&2
