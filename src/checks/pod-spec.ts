@@ -142,3 +142,28 @@ export function servicePods(graph: RouteGraph, service: V1Service): V1Pod[] {
 export function nsName(obj: { metadata?: { name?: string; namespace?: string } }): string {
   return `${obj.metadata?.namespace ?? 'default'}/${obj.metadata?.name ?? '?'}`;
 }
+
+/** A pod a check looks at, with the container port its traffic reaches (when known). */
+export interface ServedPod {
+  pod: V1Pod;
+  port?: number;
+}
+
+/**
+ * Each target with its serving container, once per workload and container: replicas share one spec, so a
+ * finding per replica would only repeat itself.
+ */
+export function* servingContainersOnce<T extends ServedPod>(
+  graph: RouteGraph,
+  targets: readonly T[],
+): Generator<[T, V1Container]> {
+  const seen = new Set<string>();
+  for (const target of targets) {
+    const container = servingContainer(target.pod, target.port) ?? target.pod.spec?.containers?.[0];
+    if (!container) continue;
+    const key = `${podOwnerName(graph, target.pod)}|${container.name}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    yield [target, container];
+  }
+}

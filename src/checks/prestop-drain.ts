@@ -5,7 +5,8 @@ import {
   podOwnerName,
   podRef,
   resolveTargetPort,
-  servingContainer,
+  type ServedPod,
+  servingContainersOnce,
   targetPortOf,
 } from './pod-spec.js';
 import { routedBackends, routeLabel } from './routed.js';
@@ -41,7 +42,7 @@ export const prestopDrain: Check = {
       'lifecycle.preStop, and preStop sleeps not shorter than terminationGracePeriodSeconds (default 30).',
   },
   run(graph) {
-    const targets: { pod: V1Pod; port?: number; route?: Route; role: string }[] = [];
+    const targets: (ServedPod & { route?: Route; role: string })[] = [];
     for (const { route, resolution } of routedBackends(graph)) {
       if (!resolution.servicePort) continue;
       for (const pod of distinctByOwner(graph, resolution.pods)) {
@@ -58,13 +59,7 @@ export const prestopDrain: Check = {
         targets.push({ pod, role: 'ingress controller' });
     }
     const findings: Finding[] = [];
-    const seen = new Set<string>();
-    for (const { pod, port, route, role } of targets) {
-      const container = servingContainer(pod, port) ?? pod.spec?.containers?.[0];
-      if (!container) continue;
-      const key = `${podOwnerName(graph, pod)}|${container.name}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+    for (const [{ pod, route, role }, container] of servingContainersOnce(graph, targets)) {
       const grace = pod.spec?.terminationGracePeriodSeconds ?? 30;
       const base = {
         check: 'prestop-drain',

@@ -1,4 +1,3 @@
-import type { V1Pod } from '@kubernetes/client-node';
 import type { Route } from '../graph/types.js';
 import { lbHealthChecks } from './lb-health.js';
 import {
@@ -7,7 +6,8 @@ import {
   podOwnerName,
   podRef,
   resolveTargetPort,
-  servingContainer,
+  type ServedPod,
+  servingContainersOnce,
   targetPortOf,
 } from './pod-spec.js';
 import { routedServices, routeLabel } from './routed.js';
@@ -35,13 +35,13 @@ export const probePaths: Check = {
     for (const hc of lbHealthChecks(graph)) {
       if (hc.path) lbPathBySvc.set(`${hc.service.metadata?.namespace}/${hc.service.metadata?.name}`, hc.path);
     }
-    const targets: { pod: V1Pod; tp?: number; route?: Route; svcKey?: string }[] = [];
+    const targets: (ServedPod & { route?: Route; svcKey?: string })[] = [];
     for (const routed of routedServices(graph)) {
       const svcKey = `${routed.service.metadata?.namespace}/${routed.service.metadata?.name}`;
       for (const res of routed.resolutions) {
         for (const pod of distinctByOwner(graph, res.pods)) {
-          const tp = res.servicePort ? resolveTargetPort(pod, targetPortOf(res.servicePort)) : undefined;
-          targets.push({ pod, tp, route: routed.routes[0], svcKey });
+          const port = res.servicePort ? resolveTargetPort(pod, targetPortOf(res.servicePort)) : undefined;
+          targets.push({ pod, port, route: routed.routes[0], svcKey });
         }
       }
     }
@@ -51,13 +51,7 @@ export const probePaths: Check = {
     }
 
     const findings: Finding[] = [];
-    const seen = new Set<string>();
-    for (const { pod, tp, route, svcKey } of targets) {
-      const container = servingContainer(pod, tp) ?? pod.spec?.containers?.[0];
-      if (!container) continue;
-      const key = `${podOwnerName(graph, pod)}|${container.name}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+    for (const [{ pod, route, svcKey }, container] of servingContainersOnce(graph, targets)) {
       const liveness = httpProbe(container, 'liveness');
       const readiness = httpProbe(container, 'readiness');
       if (!liveness || !readiness || liveness.path === readiness.path) continue;

@@ -1,11 +1,25 @@
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { test } from 'node:test';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type TestContext, test } from 'node:test';
 import { main } from '../../src/cli/main.js';
 import type { Diagnosis } from '../../src/protocol/types.js';
 import { captureIO } from '../helpers/io.js';
 import { startTestLab } from '../lab/api/harness.js';
+
+/** An HTTP server on loopback that answers like a controller's default backend (404), closed after the test. */
+async function fakeLoadBalancer(t: TestContext): Promise<number> {
+  const lb = http.createServer((_req, res) => {
+    res.statusCode = 404;
+    res.end('default backend - 404');
+  });
+  await new Promise<void>((r) => lb.listen(0, '127.0.0.1', r));
+  t.after(() => lb.close());
+  return (lb.address() as AddressInfo).port;
+}
 
 test('diagnose --help prints the flags and exits 0', async () => {
   const io = captureIO();
@@ -56,13 +70,7 @@ test('read-only (--no-probe-pods) against the API, JSON out: no pods created, ph
   const lab = await startTestLab();
   t.after(() => lab.close());
   // A stand-in "load balancer" on loopback: the route's host has no rule for an IP, so expect the host trap.
-  const lb = http.createServer((_req, res) => {
-    res.statusCode = 404;
-    res.end('default backend - 404');
-  });
-  await new Promise<void>((r) => lb.listen(0, '127.0.0.1', r));
-  t.after(() => lb.close());
-  const port = (lb.address() as AddressInfo).port;
+  const port = await fakeLoadBalancer(t);
   const io = captureIO('', {});
   const code = await main(
     [
@@ -100,9 +108,6 @@ test('read-only (--no-probe-pods) against the API, JSON out: no pods created, ph
 });
 
 test('--report FILE writes a second rendering (HTML) of the same diagnosis; a bad extension is a usage error', async (t) => {
-  const { mkdtempSync, readFileSync, rmSync, existsSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const path = await import('node:path');
   const dir = mkdtempSync(path.join(tmpdir(), 'idoc-diag-report-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const bad = captureIO();
@@ -112,13 +117,7 @@ test('--report FILE writes a second rendering (HTML) of the same diagnosis; a ba
 
   const lab = await startTestLab();
   t.after(() => lab.close());
-  const lb = http.createServer((_req, res) => {
-    res.statusCode = 404;
-    res.end('default backend - 404');
-  });
-  await new Promise<void>((r) => lb.listen(0, '127.0.0.1', r));
-  t.after(() => lb.close());
-  const port = (lb.address() as AddressInfo).port;
+  const port = await fakeLoadBalancer(t);
   const file = path.join(dir, 'incident.html');
   const io = captureIO('', {});
   const code = await main(
