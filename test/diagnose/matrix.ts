@@ -5,7 +5,7 @@ import type { TestContext } from 'node:test';
 import { CAUSES } from '../../src/causes/catalog.js';
 import type { CauseId } from '../../src/causes/types.js';
 import type { Diagnosis } from '../../src/protocol/types.js';
-import { withLab } from '../helpers/lab.js';
+import { probePods, withLab } from '../helpers/lab.js';
 
 /**
  * The acceptance matrix on the lab: `ingress-doctor lab run --name N -- ingress-doctor diagnose URL -o json`,
@@ -77,16 +77,7 @@ export async function runScenario(t: TestContext, s: Scenario): Promise<void> {
     else assert.equal(v.applicationAnswer, undefined, why);
     // The tool mutates nothing but its own probe pods, and deletes them.
     assert.ok(d.apiRequests <= 20, `at most 20 API requests, got ${d.apiRequests}`);
-    const left = await lab.run([
-      'kubectl',
-      'get',
-      'pods',
-      '-A',
-      '-l',
-      'app.kubernetes.io/managed-by=ingress-doctor',
-      '-o',
-      'name',
-    ]);
-    assert.equal(left.stdout.trim(), '', `probe pods left behind: ${left.stdout}`);
+    const left = await probePods(lab);
+    assert.equal(left, '', `probe pods left behind: ${left}`);
   }
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { test } from 'node:test';
-import { CLI, labUnsupported, withLab } from '../helpers/lab.js';
+import { CLI, labUnsupported, probePods, withLab } from '../helpers/lab.js';
 
 // Ctrl-C while probe pods exist: they are deleted before the process leaves; --keep-probe-pods keeps them.
 const skip = labUnsupported();
@@ -37,17 +37,7 @@ test(
     const deadline = Date.now() + 20_000;
     let seen = '';
     while (Date.now() < deadline && !seen) {
-      const r = await lab.run([
-        'kubectl',
-        'get',
-        'pods',
-        '-A',
-        '-l',
-        'app.kubernetes.io/managed-by=ingress-doctor',
-        '-o',
-        'name',
-      ]);
-      seen = r.stdout.trim();
+      seen = await probePods(lab);
     }
     assert.ok(seen, 'probe pods appeared');
     // `ip netns exec` execs node in place, so the child's PID is the CLI's.
@@ -55,17 +45,8 @@ test(
     const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
     assert.equal(code, 130, stderr);
     assert.match(stderr, /SIGINT, deleting probe pods/);
-    const left = await lab.run([
-      'kubectl',
-      'get',
-      'pods',
-      '-A',
-      '-l',
-      'app.kubernetes.io/managed-by=ingress-doctor',
-      '-o',
-      'name',
-    ]);
-    assert.equal(left.stdout.trim(), '', 'no probe pod left');
+    const left = await probePods(lab);
+    assert.equal(left, '', 'no probe pod left');
   },
 );
 
@@ -82,18 +63,8 @@ test('--keep-probe-pods keeps them and says how to delete them', { skip, timeout
   assert.equal(r.code, 0, r.stderr);
   const m = /remove them with: (kubectl delete pods -n default -l ingress-doctor\/run-id=\w+)/.exec(r.stderr);
   assert.ok(m, r.stderr);
-  const kept = await lab.run([
-    'kubectl',
-    'get',
-    'pods',
-    '-n',
-    'default',
-    '-l',
-    'app.kubernetes.io/managed-by=ingress-doctor',
-    '-o',
-    'name',
-  ]);
-  assert.equal(kept.stdout.trim().split('\n').length, 3, kept.stdout);
+  const kept = await probePods(lab, 'default');
+  assert.equal(kept.split('\n').length, 3, kept);
   const del = await lab.run(['sh', '-c', m[1] ?? 'false']);
   assert.equal(del.code, 0, del.stderr);
 });

@@ -182,3 +182,19 @@ export async function curlStatus(
     stderr: r.stderr,
   };
 }
+
+/** The names of ingress-doctor's probe pods in the lab (`kubectl get pods -l managed-by=ingress-doctor`), one per line. */
+export async function probePods(lab: Pick<Lab, 'run'>, namespace?: string): Promise<string> {
+  const scope = namespace === undefined ? ['-A'] : ['-n', namespace];
+  const r = await lab.run([
+    'kubectl',
+    'get',
+    'pods',
+    ...scope,
+    '-l',
+    'app.kubernetes.io/managed-by=ingress-doctor',
+    '-o',
+    'name',
+  ]);
+  return r.stdout.trim();
+}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MtuPair, MtuReport } from '../../src/mtu/types.js';
-import { type Lab, labUnsupported, withLab } from '../helpers/lab.js';
+import { type Lab, labUnsupported, probePods, withLab } from '../helpers/lab.js';
 
 /**
  * Acceptance on the lab: the real CLI, inside the lab's client namespace, against the lab's Kubernetes API,
@@ -46,17 +46,8 @@ test('healthy lab: pod→pod path MTU 1450, pod MTU 1450, no problem', { skip },
   assert.equal(report.verdict.encapsulation, 'vxlan');
   assert.deepEqual(report.unavailable, []);
   // Probe pods are gone afterwards.
-  const left = await lab.run([
-    'kubectl',
-    'get',
-    'pods',
-    '-A',
-    '-l',
-    'app.kubernetes.io/managed-by=ingress-doctor',
-    '-o',
-    'name',
-  ]);
-  assert.equal(left.stdout.trim(), '', 'no probe pods left behind');
+  const left = await probePods(lab);
+  assert.equal(left, '', 'no probe pods left behind');
 });
 
 test(
