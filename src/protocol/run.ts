@@ -73,10 +73,10 @@ export function chooseVantages(
   return { pod, nodes, notCovered: order.slice(maxNodes) };
 }
 
-function record(spec: ProbeSpec, out: ExecResult): ProbeRecord {
-  const parsed = parseProbe(spec.parser, out);
-  const d: ProbeData = parsed.data;
-  const durationMs = d.kind === 'http' && d.timings.totalMs > 0 ? d.timings.totalMs : out.durationMs;
+/** What every record of a probe says about the probe itself, run or not. */
+function probeHeader(
+  spec: ProbeSpec,
+): Pick<ProbeRecord, 'id' | 'phase' | 'kind' | 'vantage' | 'target' | 'command'> {
   return {
     id: spec.id,
     phase: spec.phase,
@@ -84,6 +84,15 @@ function record(spec: ProbeSpec, out: ExecResult): ProbeRecord {
     vantage: vantageId(spec.vantage),
     target: spec.target,
     command: shellJoin(spec.argv),
+  };
+}
+
+function record(spec: ProbeSpec, out: ExecResult): ProbeRecord {
+  const parsed = parseProbe(spec.parser, out);
+  const d: ProbeData = parsed.data;
+  const durationMs = d.kind === 'http' && d.timings.totalMs > 0 ? d.timings.totalMs : out.durationMs;
+  return {
+    ...probeHeader(spec),
     ok: parsed.ok,
     summary: parsed.summary,
     durationMs,
@@ -93,12 +102,7 @@ function record(spec: ProbeSpec, out: ExecResult): ProbeRecord {
 
 function unavailableRecord(spec: ProbeSpec, why: string): ProbeRecord {
   return {
-    id: spec.id,
-    phase: spec.phase,
-    kind: spec.kind,
-    vantage: vantageId(spec.vantage),
-    target: spec.target,
-    command: shellJoin(spec.argv),
+    ...probeHeader(spec),
     ok: false,
     summary: `not run: ${why}`,
     durationMs: 0,
