@@ -198,3 +198,26 @@ export async function probePods(lab: Pick<Lab, 'run'>, namespace?: string): Prom
   ]);
   return r.stdout.trim();
 }
+
+/**
+ * `curl -sS -o /dev/null -w '%{http_code}' --max-time S URL` inside one of the lab's namespaces: the status code
+ * (or "000") is the run's stdout.
+ */
+export function httpCodeIn(
+  lab: Pick<Lab, 'exec'>,
+  netns: string,
+  url: string,
+  maxTimeS: number,
+): Promise<CommandRun> {
+  return lab.exec(netns, [
+    'curl',
+    '-sS',
+    '-o',
+    '/dev/null',
+    '-w',
+    '%{http_code}',
+    '--max-time',
+    String(maxTimeS),
+    url,
+  ]);
+}

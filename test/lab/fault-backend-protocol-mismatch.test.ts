@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { curlStatus, labUnsupported, withLab } from '../helpers/lab.js';
+import { curlStatus, httpCodeIn, labUnsupported, withLab } from '../helpers/lab.js';
 
 test(
   'fault backend-protocol-mismatch: HTTP to an HTTPS backend; 502',
@@ -24,17 +24,7 @@ test(
       `https://${web.ip}:8443/healthz`,
     ]);
     assert.equal(tls.stdout, '200', 'the pod answers HTTPS');
-    const plain = await lab.exec(controller.netns, [
-      'curl',
-      '-sS',
-      '-o',
-      '/dev/null',
-      '-w',
-      '%{http_code}',
-      '--max-time',
-      '3',
-      `http://${web.ip}:8443/healthz`,
-    ]);
+    const plain = await httpCodeIn(lab, controller.netns, `http://${web.ip}:8443/healthz`, 3);
     assert.notEqual(plain.stdout, '200', 'plain HTTP to the TLS port fails');
   },
 );

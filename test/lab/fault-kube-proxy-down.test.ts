@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { curlStatus, labUnsupported, withLab } from '../helpers/lab.js';
+import { curlStatus, httpCodeIn, labUnsupported, withLab } from '../helpers/lab.js';
 
 test(
   'fault kube-proxy-down: node-2 has no NodePort rules; the LB routes around it',
@@ -19,17 +19,7 @@ test(
       'http://198.18.0.12:30080/healthz',
     ]);
     assert.equal(node2.code, 7, 'refused: nothing listens on the NodePort without kube-proxy');
-    const node1 = await lab.exec(lab.netns.lb, [
-      'curl',
-      '-sS',
-      '-o',
-      '/dev/null',
-      '-w',
-      '%{http_code}',
-      '--max-time',
-      '2',
-      'http://198.18.0.11:30080/healthz',
-    ]);
+    const node1 = await httpCodeIn(lab, lab.netns.lb, 'http://198.18.0.11:30080/healthz', 2);
     assert.equal(node1.stdout, '200');
     assert.equal((await curlStatus(lab, 'http://app.example.test/healthz', { maxTimeS: 5 })).status, 200);
     const rules = await lab.exec(lab.netns.nodes['node-2'] as string, ['iptables-save', '-t', 'nat']);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { curlStatus, labUnsupported, withLab } from '../helpers/lab.js';
+import { curlStatus, httpCodeIn, labUnsupported, withLab } from '../helpers/lab.js';
 
 test(
   'fault network-policy-blocked: the controller cannot reach the pods; 504 after the connect timeout',
@@ -25,17 +25,12 @@ test(
     ]);
     assert.equal(blocked.code, 28, 'dropped, not refused');
     // The node itself (kubelet's view) still reaches the pod: the pod is healthy.
-    const fromNode = await lab.exec(lab.netns.nodes[web.node] as string, [
-      'curl',
-      '-sS',
-      '-o',
-      '/dev/null',
-      '-w',
-      '%{http_code}',
-      '--max-time',
-      '2',
+    const fromNode = await httpCodeIn(
+      lab,
+      lab.netns.nodes[web.node] as string,
       `http://${web.ip}:8080/healthz`,
-    ]);
+      2,
+    );
     assert.equal(fromNode.stdout, '200');
   },
 );

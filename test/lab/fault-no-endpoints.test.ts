@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { curlStatus, labUnsupported, withLab } from '../helpers/lab.js';
+import { curlStatus, httpCodeIn, labUnsupported, withLab } from '../helpers/lab.js';
 
 test(
   'fault no-endpoints: the Service selects no pods; the controller answers 503',
@@ -21,17 +21,12 @@ test(
     const pods = await lab.pods();
     const web = pods.find((p) => p.pod.startsWith('shop/'));
     assert.ok(web);
-    const direct = await lab.exec(lab.netns.nodes['node-2'] as string, [
-      'curl',
-      '-sS',
-      '-o',
-      '/dev/null',
-      '-w',
-      '%{http_code}',
-      '--max-time',
-      '3',
+    const direct = await httpCodeIn(
+      lab,
+      lab.netns.nodes['node-2'] as string,
       `http://${web.ip}:8080/healthz`,
-    ]);
+      3,
+    );
     assert.equal(direct.stdout, '200');
   },
 );

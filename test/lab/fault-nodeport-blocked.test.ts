@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { curlStatus, labUnsupported, withLab } from '../helpers/lab.js';
+import { curlStatus, httpCodeIn, labUnsupported, withLab } from '../helpers/lab.js';
 
 test(
   'fault nodeport-blocked: the nodes drop the NodePort from the LB',
@@ -19,17 +19,12 @@ test(
     ]);
     assert.equal(fromLb.code, 28, 'the SYN is dropped: curl times out');
     // The NodePort itself works from inside the node: the firewall, not kube-proxy, is in the way.
-    const onNode = await lab.exec(lab.netns.nodes['node-2'] as string, [
-      'curl',
-      '-sS',
-      '-o',
-      '/dev/null',
-      '-w',
-      '%{http_code}',
-      '--max-time',
-      '3',
+    const onNode = await httpCodeIn(
+      lab,
+      lab.netns.nodes['node-2'] as string,
       'http://198.18.0.12:30080/healthz',
-    ]);
+      3,
+    );
     assert.equal(onNode.stdout, '200');
   },
 );

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { curlStatus, labUnsupported, withLab } from '../helpers/lab.js';
+import { curlStatus, httpCodeIn, labUnsupported, withLab } from '../helpers/lab.js';
 
 test(
   'fault service-not-found: the Ingress names a missing Service; 503',
@@ -8,17 +8,7 @@ test(
   async (t) => {
     const lab = await withLab(t, { name: 'svcnf', faults: ['service-not-found'] });
     assert.equal((await curlStatus(lab, 'http://app.example.test/healthz', { maxTimeS: 5 })).status, 503);
-    const svc = await lab.exec(lab.netns.nodes['node-2'] as string, [
-      'curl',
-      '-sS',
-      '-o',
-      '/dev/null',
-      '-w',
-      '%{http_code}',
-      '--max-time',
-      '3',
-      'http://198.18.129.20/healthz',
-    ]);
+    const svc = await httpCodeIn(lab, lab.netns.nodes['node-2'] as string, 'http://198.18.129.20/healthz', 3);
     assert.equal(svc.stdout, '200', 'the real Service works');
   },
 );

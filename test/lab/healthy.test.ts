@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { curlStatus, type Lab, labUnsupported, withLab } from '../helpers/lab.js';
+import { curlStatus, httpCodeIn, type Lab, labUnsupported, withLab } from '../helpers/lab.js';
 
 const unsupported = labUnsupported();
 
@@ -94,17 +94,7 @@ test('the healthy lab', { skip: unsupported }, async (t) => {
       assert.ok(controller);
       const r = await lab.exec(controller.netns, ['getent', 'hosts', 'web.shop']);
       assert.match(r.stdout, /^198\.18\.129\.20\s/);
-      const svc = await lab.exec(controller.netns, [
-        'curl',
-        '-sS',
-        '-o',
-        '/dev/null',
-        '-w',
-        '%{http_code}',
-        '--max-time',
-        '5',
-        'http://web.shop/healthz',
-      ]);
+      const svc = await httpCodeIn(lab, controller.netns, 'http://web.shop/healthz', 5);
       assert.equal(svc.stdout, '200');
     },
   );
