@@ -3,8 +3,9 @@
  * Every unreadable input is a SourceWarning with file (and line); `isInputError` tells which of them
  * make the input unusable (audit exits 2 on those unless --keep-going).
  */
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { open, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { WORKER_MIN_BYTES } from './line-index.js';
 import { addObject, parseManifestBytes } from './parse.js';
 import {
   type ClusterSnapshot,
@@ -56,6 +57,26 @@ async function readStream(stream: NodeJS.ReadableStream, limit: number): Promise
     chunks.push(b);
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * A large file's bytes in a SharedArrayBuffer, so that a worker can count its lines while this thread parses
+ * (line-index.ts). The size is the one stat gave: a file still being written is read as far as that.
+ */
+async function readShared(file: string, size: number): Promise<Buffer> {
+  const fh = await open(file, 'r');
+  try {
+    const buf = Buffer.from(new SharedArrayBuffer(size));
+    let length = 0;
+    while (length < size) {
+      const { bytesRead } = await fh.read(buf, length, size - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    return length === size ? buf : buf.subarray(0, length);
+  } finally {
+    await fh.close();
+  }
 }
 
 export class FileSource implements ClusterSource {
@@ -183,7 +204,12 @@ export class FileSource implements ClusterSource {
         bytes = this.options.stdin ? await readStream(this.options.stdin, limit) : Buffer.alloc(0);
       } else {
         const st = await stat(f.path);
-        bytes = st.size > limit ? 'too-large' : await readFile(f.path);
+        bytes =
+          st.size > limit
+            ? 'too-large'
+            : st.size >= WORKER_MIN_BYTES
+              ? await readShared(f.path, st.size)
+              : await readFile(f.path);
       }
     } catch (err) {
       warnings.push({ code: 'read-error', file: f.name, message: `${f.name}: ${(err as Error).message}` });

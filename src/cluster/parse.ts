@@ -14,6 +14,7 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { isMap, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
 import { groupOf, KIND_BY_NAME, type KindInfo } from './kinds.js';
+import { lineTable } from './line-index.js';
 import { type ClusterSnapshot, emptySnapshot, type Origin, type SourceWarning } from './types.js';
 
 export interface ParsedManifests {
@@ -468,8 +469,10 @@ const ITEMS_KEY = Buffer.from('"items": [');
 /**
  * The bytes form of parsePrettyList: with indent unit u, the items array opens on the line `u·"items": [`,
  * each item starts on a line holding only `{` at 2u, and the array closes on the line `u·]` (raw newlines cannot
- * occur in JSON strings, so these lines are structure). Items are parsed one by one; anything unexpected
- * returns false and the caller takes the general path.
+ * occur in JSON strings, so these lines are structure). Item starts are found by looking at each "{" byte
+ * (there are far fewer than lines), items are parsed one by one, and their lines are counted meanwhile (by a
+ * worker thread for large shared buffers, see line-index.ts). Anything unexpected returns false and the caller takes the general
+ * path: a "{" line after the array's end, for one, leaves an item that does not parse.
  */
 function prettyListFromBytes(
   buf: Buffer,
@@ -489,36 +492,42 @@ function prettyListFromBytes(
     return true;
   };
   const eol = (at: number): boolean => at >= buf.length || buf[at] === 0x0a || buf[at] === 0x0d;
+  // The items line: a key of the root object, among its first lines.
   let itemsOpen = -1;
-  let itemsClose = -1;
-  const starts: number[] = [];
-  const lines: number[] = [];
-  let line = 1;
-  let lineStart = 0;
-  for (;;) {
+  for (let lineStart = 0; lineStart >= 0 && itemsOpen < 0; ) {
+    if (
+      buf[lineStart + u] === 0x22 &&
+      isSpaces(lineStart, u) &&
+      buf.compare(ITEMS_KEY, 0, ITEMS_KEY.length, lineStart + u, lineStart + u + ITEMS_KEY.length) === 0
+    ) {
+      const after = lineStart + u + ITEMS_KEY.length;
+      if (!eol(after)) return false; // "items": [] or items on one line: the general path handles it
+      itemsOpen = after;
+    }
     const nl = buf.indexOf(0x0a, lineStart);
-    if (itemsOpen < 0) {
-      if (
-        buf[lineStart + u] === 0x22 &&
-        isSpaces(lineStart, u) &&
-        buf.compare(ITEMS_KEY, 0, ITEMS_KEY.length, lineStart + u, lineStart + u + ITEMS_KEY.length) === 0
-      ) {
-        const after = lineStart + u + ITEMS_KEY.length;
-        if (!eol(after)) return false; // "items": [] or items on one line: the general path handles it
-        itemsOpen = after;
-      }
-    } else if (buf[lineStart + 2 * u] === 0x7b && eol(lineStart + 2 * u + 1) && isSpaces(lineStart, 2 * u)) {
-      starts.push(lineStart + 2 * u);
-      lines.push(line);
-    } else if (buf[lineStart + u] === 0x5d && isSpaces(lineStart, u)) {
-      itemsClose = lineStart + u;
+    lineStart = nl < 0 ? -1 : nl + 1;
+  }
+  if (itemsOpen < 0) return false;
+  const open = 2 * u;
+  const starts: number[] = [];
+  for (let q = buf.indexOf(0x7b, itemsOpen); q >= 0; q = buf.indexOf(0x7b, q + 1)) {
+    if (buf[q - open - 1] === 0x0a && buf[q - 1] === 0x20 && eol(q + 1) && isSpaces(q - open, open)) {
+      starts.push(q);
+    }
+  }
+  if (starts.length === 0) return false;
+  // The array's end: the first line `u·]` after the last item start.
+  let itemsClose = -1;
+  for (let nl = buf.indexOf(0x0a, starts[starts.length - 1]); nl >= 0; nl = buf.indexOf(0x0a, nl + 1)) {
+    const at = nl + 1 + u;
+    if (buf[at] === 0x5d && isSpaces(nl + 1, u) && (eol(at + 1) || buf[at + 1] === 0x2c)) {
+      itemsClose = at;
       break;
     }
-    if (nl < 0) break;
-    lineStart = nl + 1;
-    line++;
   }
-  if (itemsOpen < 0 || itemsClose < 0 || starts.length === 0) return false;
+  if (itemsClose < 0) return false;
+  // Starts counting now (in a worker for large shared buffers); asked for after the items are parsed.
+  const lines = lineTable(buf, starts);
   const items: unknown[] = [];
   for (let k = 0; k < starts.length; k++) {
     let end = k + 1 < starts.length ? starts[k + 1] : itemsClose;
@@ -551,7 +560,7 @@ function prettyListFromBytes(
   root.items = items;
   out.objects.push(root);
   out.origins.set(root, { file, line: 1 });
-  for (let k = 0; k < items.length; k++) out.origins.set(items[k] as object, { file, line: lines[k] });
+  for (let k = 0; k < items.length; k++) out.origins.set(items[k] as object, { file, line: lines.line(k) });
   return true;
 }
 
