@@ -12,7 +12,8 @@
  * kind/name become SourceWarnings with file and line, and everything else is still read.
  */
 import { isAscii, isUtf8 } from 'node:buffer';
-import { isMap, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Node as YamlNode } from 'yaml';
 import { groupOf, KIND_BY_NAME, type KindInfo } from './kinds.js';
 import { lineTable } from './line-index.js';
 import { type ClusterSnapshot, emptySnapshot, type Origin, type SourceWarning } from './types.js';
@@ -319,7 +320,17 @@ function splitYamlDocuments(text: string): { start: number; text: string }[] {
   return chunks;
 }
 
+type YamlLibrary = typeof import('yaml');
+let yamlLibrary: YamlLibrary | undefined;
+
+/** The yaml library, loaded on first use: loading it takes about 50 ms, and JSON input never needs it. */
+function yamlLib(): YamlLibrary {
+  yamlLibrary ??= createRequire(import.meta.url)('yaml') as YamlLibrary;
+  return yamlLibrary;
+}
+
 function parseYaml(text: string, file: string, out: ParsedManifests, maxAliasCount: number): void {
+  const { isMap, isSeq, LineCounter, parseAllDocuments } = yamlLib();
   const chunks = splitYamlDocuments(text);
   const chunkLines = linesAt(
     text,
