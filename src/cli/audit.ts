@@ -1,9 +1,6 @@
-import { CHECKS } from '../checks/index.js';
 import { FileSource, isInputError } from '../cluster/files.js';
 import type { LiveSource } from '../cluster/live.js';
 import type { ClusterSource, ReadScope, SourceWarning } from '../cluster/types.js';
-import { buildGraph } from '../graph/build.js';
-import { renderAuditJson } from '../report/audit-json.js';
 import {
   type AuditReport,
   type AuditSource,
@@ -12,8 +9,6 @@ import {
   FAIL_ON_VALUES,
   type FailOn,
 } from '../report/audit-model.js';
-import { renderAuditSarif } from '../report/audit-sarif.js';
-import { renderAuditText } from '../report/audit-text.js';
 import { colorEnabled, terminalWidth } from '../report/terminal.js';
 import {
   type CliIO,
@@ -148,6 +143,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     }
   }
 
+  // Loaded while the input is read (file I/O runs on libuv's threads): module loading then costs no wall time.
+  const engine = Promise.all([import('../checks/index.js'), import('../graph/build.js')]);
+  engine.catch(() => {}); // awaited below; a failed read must not leave it unhandled
   const scope: ReadScope = { allNamespaces: values['all-namespaces'] ?? false, namespace: values.namespace };
   let snapshot: Awaited<ReturnType<ClusterSource['read']>>;
   try {
@@ -166,6 +164,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return EXIT.usage;
   }
 
+  const [{ CHECKS }, { buildGraph }] = await engine;
   const graph = buildGraph(snapshot);
   const report = buildAuditReport({
     graph,
@@ -196,16 +195,16 @@ async function renderAudit(
   terminal: { color: boolean; width: number },
 ): Promise<string> {
   switch (format) {
+    // Each renderer is loaded on demand: a run pays only for its own.
     case 'json':
-      return renderAuditJson(report);
+      return (await import('../report/audit-json.js')).renderAuditJson(report);
     case 'sarif':
-      return renderAuditSarif(report, { cwd: process.cwd() });
-    // Loaded on demand: text/json/sarif runs never pay for them.
+      return (await import('../report/audit-sarif.js')).renderAuditSarif(report, { cwd: process.cwd() });
     case 'markdown':
       return (await import('../report/audit-markdown.js')).renderAuditMarkdown(report);
     case 'html':
       return (await import('../report/audit-html.js')).renderAuditHtml(report);
     default:
-      return renderAuditText(report, terminal);
+      return (await import('../report/audit-text.js')).renderAuditText(report, terminal);
   }
 }
