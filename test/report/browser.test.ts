@@ -140,7 +140,9 @@ describe('HTML reports in headless Chromium', () => {
     const button = page.locator('#confirm button.copy').first();
     assert.equal(await button.getAttribute('data-copy'), d.verdict.confirm[0]);
     await button.click();
-    await page.waitForFunction("document.querySelector('#confirm button.copy').textContent !== 'Copy'");
+    // A locator wait polls from Playwright's own script world: waitForFunction would eval in the page, which
+    // the report's Content-Security-Policy (no unsafe-eval) refuses whenever the first check comes too early.
+    await page.locator('#confirm button.copy', { hasText: /^Copied$/ }).waitFor({ timeout: 5000 });
     assert.equal(await button.textContent(), 'Copied');
     await close(page, external, problems);
   });
