@@ -65,20 +65,43 @@ export function distinctByOwner(graph: RouteGraph, pods: readonly V1Pod[]): V1Po
   const distinctCache = memoOf(graph).distinct;
   const cached = distinctCache.get(pods);
   if (cached) return cached;
-  const seen = new Set<string>();
+  const seen = new OwnerSet();
   const out: V1Pod[] = [];
   for (const pod of pods) {
+    const ns = pod.metadata?.namespace ?? 'default';
+    const owner = ownerOf(graph, pod);
     // Pods without owner but with identical labels are hand-made replicas: one finding for all of them.
-    const name = podOwnerName(graph, pod);
-    const key = name.startsWith('Pod ')
-      ? `Pod ${pod.metadata?.namespace ?? 'default'} ${JSON.stringify(Object.entries(pod.metadata?.labels ?? {}).sort())}`
-      : name;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(pod);
+    const fresh = owner
+      ? seen.add(ns, owner.kind, owner.name)
+      : seen.add(ns, '', JSON.stringify(Object.entries(pod.metadata?.labels ?? {}).sort()));
+    if (fresh) out.push(pod);
   }
   distinctCache.set(pods, out);
   return out;
+}
+
+/**
+ * A set of (namespace, kind, name) keyed by the strings the objects already hold: nested maps hash each string
+ * once (V8 caches the hash), where a joined key string would be built and hashed for every pod.
+ */
+class OwnerSet {
+  private readonly byNs = new Map<string, Map<string, Set<string>>>();
+  /** true when the key was not there yet. */
+  add(ns: string, kind: string, name: string): boolean {
+    let byKind = this.byNs.get(ns);
+    if (!byKind) {
+      byKind = new Map();
+      this.byNs.set(ns, byKind);
+    }
+    let names = byKind.get(kind);
+    if (!names) {
+      names = new Set();
+      byKind.set(kind, names);
+    }
+    if (names.has(name)) return false;
+    names.add(name);
+    return true;
+  }
 }
 
 export function containersOf(pod: V1Pod): V1Container[] {
@@ -157,13 +180,11 @@ export function* servingContainersOnce<T extends ServedPod>(
   graph: RouteGraph,
   targets: readonly T[],
 ): Generator<[T, V1Container]> {
-  const seen = new Set<string>();
+  const seen = new OwnerSet();
   for (const target of targets) {
     const container = servingContainer(target.pod, target.port) ?? target.pod.spec?.containers?.[0];
     if (!container) continue;
-    const key = `${podOwnerName(graph, target.pod)}|${container.name}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    if (!seen.add('', podOwnerName(graph, target.pod), container.name)) continue;
     yield [target, container];
   }
 }

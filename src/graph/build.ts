@@ -428,13 +428,18 @@ export function buildGraph(snapshot: ClusterSnapshot): RouteGraph {
 
   // ---- routes -----------------------------------------------------------------------------
   const routes: Route[] = [];
-  const routesByObject = new Map<string, Route[]>();
+  // kind → namespace → name: lookups hash the strings the objects hold, no key string per call.
+  const routesByObject = new Map<string, NsIndex<Route[]>>();
   function addRoute(r: Route): void {
     routes.push(r);
-    const k = `${r.source.kind}/${r.namespace}/${r.ref.name}`;
-    const l = routesByObject.get(k);
+    let byKind = routesByObject.get(r.source.kind);
+    if (!byKind) {
+      byKind = new NsIndex();
+      routesByObject.set(r.source.kind, byKind);
+    }
+    const l = byKind.get(r.namespace, r.ref.name);
     if (l) l.push(r);
-    else routesByObject.set(k, [r]);
+    else byKind.set(r.namespace, r.ref.name, [r]);
   }
 
   function ingressBackend(ns: string, b: V1IngressBackend | undefined): RouteBackend[] {
@@ -914,9 +919,20 @@ export function buildGraph(snapshot: ClusterSnapshot): RouteGraph {
     return out;
   }
 
+  // Per route: checks ask for every route, several times each.
+  const controllersByRoute = new Map<Route, ControllerInfo[]>();
   function controllersFor(route?: Route): ControllerInfo[] {
     controllers ??= findControllers();
     if (!route) return controllers;
+    let found = controllersByRoute.get(route);
+    if (!found) {
+      found = controllersForRoute(controllers, route);
+      controllersByRoute.set(route, found);
+    }
+    return found;
+  }
+
+  function controllersForRoute(controllers: ControllerInfo[], route: Route): ControllerInfo[] {
     if (route.gateways && route.gateways.length > 0) {
       const gwKeys = new Set(route.gateways.map((g) => key(g.namespace, g.name)));
       const byGateway = controllers.filter((c) => c.gateways?.some((g) => gwKeys.has(g)));
@@ -988,7 +1004,7 @@ export function buildGraph(snapshot: ClusterSnapshot): RouteGraph {
     routes,
     resolve,
     matches: (host, path) => candidates(host, path).all,
-    routesOf: (kind, namespace, name) => routesByObject.get(`${kind}/${namespace}/${name}`) ?? [],
+    routesOf: (kind, namespace, name) => routesByObject.get(kind)?.get(namespace, name) ?? [],
     resolveBackend,
     service: (namespace, name) => services.get(namespace, name),
     podsMatching: (namespace, selector) => podsMatching(namespace, selector),
