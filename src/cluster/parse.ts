@@ -15,7 +15,7 @@ import { isAscii, isUtf8 } from 'node:buffer';
 import { createRequire } from 'node:module';
 import type { Node as YamlNode } from 'yaml';
 import { groupOf, KIND_BY_NAME, type KindInfo } from './kinds.js';
-import { lineTable } from './line-index.js';
+import { PrettyListParser } from './pretty-list.js';
 import { type ClusterSnapshot, emptySnapshot, type Origin, type SourceWarning } from './types.js';
 
 export interface ParsedManifests {
@@ -33,6 +33,8 @@ export interface ParseOptions {
   origins?: WeakMap<object, Origin>;
   /** Force a format; by default JSON is tried for `.json` files and text that starts with `{` or `[`. */
   format?: 'yaml' | 'json';
+  /** parseManifestBytes: false skips the pretty-List fast path (the caller has tried it already). */
+  prettyList?: boolean;
 }
 
 const DEFAULT_MAX_ALIAS_COUNT = 100;
@@ -457,122 +459,22 @@ export function decodeManifestBytes(
 
 /**
  * Parse file bytes: like decodeManifestBytes + parseManifests, but a pretty-printed List (`kubectl get -o json`)
- * is parsed item by item straight from the bytes, so a 200 MB dump is never held as bytes and text at once.
+ * is parsed item by item straight from the bytes (pretty-list.ts), so a 200 MB dump is never held as bytes and
+ * text at once.
  */
 export function parseManifestBytes(
   bytes: Uint8Array,
   file: string,
   options: ParseOptions = {},
 ): ParsedManifests {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (options.format !== 'yaml' && buf.length > 0 && buf[0] === 0x7b && buf.indexOf(0) < 0 && isUtf8(buf)) {
-    const out: ParsedManifests = { objects: [], origins: options.origins ?? new WeakMap(), warnings: [] };
-    if (prettyListFromBytes(buf, file, out, isAscii(buf) ? 'latin1' : 'utf8')) return out;
+  if (options.prettyList !== false && options.format !== 'yaml' && bytes.length > 0 && bytes[0] === 0x7b) {
+    const list = new PrettyListParser(bytes, file, options.origins);
+    if (list.finish()) return list.result;
   }
-  const decoded = decodeManifestBytes(buf, file);
+  const decoded = decodeManifestBytes(bytes, file);
   if (decoded.warning)
     return { objects: [], origins: options.origins ?? new WeakMap(), warnings: [decoded.warning] };
   return parseManifests(decoded.text, file, options);
-}
-
-const ITEMS_KEY = Buffer.from('"items": [');
-
-/**
- * The bytes form of parsePrettyList: with indent unit u, the items array opens on the line `u·"items": [`,
- * each item starts on a line holding only `{` at 2u, and the array closes on the line `u·]` (raw newlines cannot
- * occur in JSON strings, so these lines are structure). Item starts are found by looking at each "{" byte
- * (there are far fewer than lines), items are parsed one by one, and their lines are counted meanwhile (by a
- * worker thread for large shared buffers, see line-index.ts). Anything unexpected returns false and the caller takes the general
- * path: a "{" line after the array's end, for one, leaves an item that does not parse.
- */
-function prettyListFromBytes(
-  buf: Buffer,
-  file: string,
-  out: ParsedManifests,
-  encoding: 'latin1' | 'utf8',
-): boolean {
-  let p = 1;
-  if (buf[p] === 0x0d) p++;
-  if (buf[p] !== 0x0a) return false;
-  p++;
-  let u = 0;
-  while (buf[p + u] === 0x20) u++;
-  if (u === 0 || buf[p + u] !== 0x22) return false;
-  const isSpaces = (from: number, n: number): boolean => {
-    for (let k = 0; k < n; k++) if (buf[from + k] !== 0x20) return false;
-    return true;
-  };
-  const eol = (at: number): boolean => at >= buf.length || buf[at] === 0x0a || buf[at] === 0x0d;
-  // The items line: a key of the root object, among its first lines.
-  let itemsOpen = -1;
-  for (let lineStart = 0; lineStart >= 0 && itemsOpen < 0; ) {
-    if (
-      buf[lineStart + u] === 0x22 &&
-      isSpaces(lineStart, u) &&
-      buf.compare(ITEMS_KEY, 0, ITEMS_KEY.length, lineStart + u, lineStart + u + ITEMS_KEY.length) === 0
-    ) {
-      const after = lineStart + u + ITEMS_KEY.length;
-      if (!eol(after)) return false; // "items": [] or items on one line: the general path handles it
-      itemsOpen = after;
-    }
-    const nl = buf.indexOf(0x0a, lineStart);
-    lineStart = nl < 0 ? -1 : nl + 1;
-  }
-  if (itemsOpen < 0) return false;
-  const open = 2 * u;
-  const starts: number[] = [];
-  for (let q = buf.indexOf(0x7b, itemsOpen); q >= 0; q = buf.indexOf(0x7b, q + 1)) {
-    if (buf[q - open - 1] === 0x0a && buf[q - 1] === 0x20 && eol(q + 1) && isSpaces(q - open, open)) {
-      starts.push(q);
-    }
-  }
-  if (starts.length === 0) return false;
-  // The array's end: the first line `u·]` after the last item start.
-  let itemsClose = -1;
-  for (let nl = buf.indexOf(0x0a, starts[starts.length - 1]); nl >= 0; nl = buf.indexOf(0x0a, nl + 1)) {
-    const at = nl + 1 + u;
-    if (buf[at] === 0x5d && isSpaces(nl + 1, u) && (eol(at + 1) || buf[at + 1] === 0x2c)) {
-      itemsClose = at;
-      break;
-    }
-  }
-  if (itemsClose < 0) return false;
-  // Starts counting now (in a worker for large shared buffers); asked for after the items are parsed.
-  const lines = lineTable(buf, starts);
-  const items: unknown[] = [];
-  for (let k = 0; k < starts.length; k++) {
-    let end = k + 1 < starts.length ? starts[k + 1] : itemsClose;
-    // Back over the separator: whitespace and one comma.
-    while (
-      end > starts[k] &&
-      (buf[end - 1] === 0x20 || buf[end - 1] === 0x0a || buf[end - 1] === 0x0d || buf[end - 1] === 0x09)
-    )
-      end--;
-    if (k + 1 < starts.length) {
-      if (buf[end - 1] !== 0x2c) return false;
-      end--;
-    }
-    let item: unknown;
-    try {
-      item = JSON.parse(buf.toString(encoding, starts[k], end));
-    } catch {
-      return false;
-    }
-    if (!isObject(item)) return false;
-    items.push(item);
-  }
-  let root: unknown;
-  try {
-    root = JSON.parse(buf.toString(encoding, 0, itemsOpen) + buf.toString(encoding, itemsClose));
-  } catch {
-    return false;
-  }
-  if (!isObject(root) || !Array.isArray(root.items) || root.items.length !== 0) return false;
-  root.items = items;
-  out.objects.push(root);
-  out.origins.set(root, { file, line: 1 });
-  for (let k = 0; k < items.length; k++) out.origins.set(items[k] as object, { file, line: lines.line(k) });
-  return true;
 }
 
 // ---------------------------------------------------------------------------------------------
