@@ -51,21 +51,26 @@ export class PrettyListParser {
 
   /** Parse the items that lie wholly within the first `available` bytes. false: not such a List after all. */
   feed(available: number): boolean {
+    // An item ends where the next one starts: the last one found waits for more bytes (or finish()).
+    return (this.prepare(available) && this.parseItems(this.starts.length - 1)) || this.fail();
+  }
+
+  /** Header and item starts within the first `available` bytes; false: not such a List. */
+  private prepare(available: number): boolean {
     if (this.failed) return false;
     const buf = this.buf.subarray(0, Math.min(available, this.buf.length));
     if (this.itemsOpen < 0) {
       const header = this.header(buf);
-      if (header === 'no') return this.fail();
+      if (header === 'no') return false;
       if (header === 'not yet') return true;
     }
     this.scan(buf);
-    // An item ends where the next one starts: the last one found waits for more bytes (or finish()).
-    return this.parseItems(this.starts.length - 1) || this.fail();
+    return true;
   }
 
   /** All bytes are there: parse what is left and the List itself. false: take the general path. */
   finish(): boolean {
-    if (!this.feed(this.buf.length)) return false;
+    if (!this.prepare(this.buf.length)) return this.fail();
     const buf = this.buf;
     if (this.itemsOpen < 0 || this.starts.length === 0) return this.fail();
     // The array's end: the first line `u·]` after the last item start.
@@ -80,7 +85,8 @@ export class PrettyListParser {
       }
     }
     if (itemsClose < 0) return this.fail();
-    // Starts counting now (in a worker for large shared buffers); asked for once the items are parsed.
+    // Every start is known: counting starts now (in a worker for large shared buffers), before the items are
+    // parsed, and is asked for once they are.
     const lines = lineTable(buf, this.starts);
     if (!this.parseItems(this.starts.length, itemsClose)) return this.fail();
     if (!this.check(buf.length)) return this.fail();
