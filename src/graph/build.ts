@@ -197,6 +197,66 @@ export function isDigits(s: string): boolean {
   return true;
 }
 
+/** The endpoint side of a backend resolution. */
+type EndpointSide = Pick<
+  BackendResolution,
+  'targetPorts' | 'endpointSlices' | 'endpoints' | 'addresses' | 'nodes'
+>;
+
+const NO_ENDPOINTS: EndpointSide = {
+  targetPorts: new Map(),
+  endpointSlices: [],
+  addresses: [],
+  nodes: [],
+};
+const noEndpoints = (): EndpointSide => NO_ENDPOINTS;
+
+/** What resolving a Service port gives, shared by every backend that names that Service port. */
+interface ResolutionCore {
+  service?: V1Service;
+  servicePort?: V1ServicePort;
+  problem?: BackendResolution['problem'];
+  pods: V1Pod[];
+  endpointSide: () => EndpointSide;
+}
+
+/**
+ * A backend's resolution. The Service, port and pods are resolved at once; target ports, endpoints and nodes on
+ * first use (they cost per pod and per address, and audit's checks read them for few Services).
+ */
+class Resolution implements BackendResolution {
+  readonly backend: RouteBackend;
+  readonly service?: V1Service;
+  readonly servicePort?: V1ServicePort;
+  readonly problem?: BackendResolution['problem'];
+  readonly pods: V1Pod[];
+  private readonly side: () => EndpointSide;
+
+  constructor(backend: RouteBackend, core: ResolutionCore) {
+    this.backend = backend;
+    this.pods = core.pods;
+    if (core.service !== undefined) this.service = core.service;
+    if (core.servicePort !== undefined) this.servicePort = core.servicePort;
+    if (core.problem !== undefined) this.problem = core.problem;
+    this.side = core.endpointSide;
+  }
+  get targetPorts(): Map<V1Pod, number | undefined> {
+    return this.side().targetPorts;
+  }
+  get endpointSlices(): V1EndpointSlice[] {
+    return this.side().endpointSlices;
+  }
+  get endpoints(): V1Endpoints | undefined {
+    return this.side().endpoints;
+  }
+  get addresses(): EndpointAddress[] {
+    return this.side().addresses;
+  }
+  get nodes(): V1Node[] {
+    return this.side().nodes;
+  }
+}
+
 interface ClassInfo {
   className?: string;
   classSource?: Route['classSource'];
@@ -764,37 +824,22 @@ export function buildGraph(snapshot: ClusterSnapshot): RouteGraph {
   // computation. Checks ask again and again for the same route backends: those are answered by identity.
   // Keyed by the Service object, then by Service port number (":" + the port as written when none matched);
   // backends to missing Services by "ns/name:port".
-  type Core = Omit<BackendResolution, 'backend'>;
-  const coreByService = new Map<V1Service, Map<number | string, Core>>();
-  const coreMissing = new Map<string, Core>();
+  const coreByService = new Map<V1Service, Map<number | string, ResolutionCore>>();
+  const coreMissing = new Map<string, ResolutionCore>();
   const byBackend = new Map<RouteBackend, BackendResolution>();
   function resolveBackend(backend: RouteBackend): BackendResolution {
     const known = byBackend.get(backend);
     if (known) return known;
-    const core = resolveServicePort(backend);
-    // Copied field by field: a spread of the core (whose optional fields vary) is slow at 20,000 backends.
-    const res: BackendResolution = {
-      backend,
-      pods: core.pods,
-      targetPorts: core.targetPorts,
-      endpointSlices: core.endpointSlices,
-      addresses: core.addresses,
-      nodes: core.nodes,
-    };
-    // Present exactly when the core has them (even as undefined), as the spread copied them.
-    if ('problem' in core) res.problem = core.problem;
-    if ('service' in core) res.service = core.service;
-    if ('servicePort' in core) res.servicePort = core.servicePort;
-    if ('endpoints' in core) res.endpoints = core.endpoints;
+    const res = new Resolution(backend, resolveServicePort(backend));
     byBackend.set(backend, res);
     return res;
   }
 
-  function resolveServicePort(backend: RouteBackend): Omit<BackendResolution, 'backend'> {
+  function resolveServicePort(backend: RouteBackend): ResolutionCore {
     const svc = services.get(backend.namespace, backend.serviceName);
     const servicePort =
       svc && svc.spec?.type !== 'ExternalName' ? findServicePort(svc, backend.port) : undefined;
-    let cache: Map<number | string, Core>;
+    let cache: Map<number | string, ResolutionCore>;
     let cacheKey: number | string;
     if (svc) {
       let byPort = coreByService.get(svc);
@@ -810,13 +855,7 @@ export function buildGraph(snapshot: ClusterSnapshot): RouteGraph {
     }
     const cached = cache.get(cacheKey);
     if (cached) return cached;
-    const res: Core = {
-      pods: [],
-      targetPorts: new Map(),
-      endpointSlices: [],
-      addresses: [],
-      nodes: [],
-    };
+    const res: ResolutionCore = { pods: [], endpointSide: noEndpoints };
     cache.set(cacheKey, res);
     if (!svc) {
       res.problem = 'service-not-found';
@@ -835,17 +874,29 @@ export function buildGraph(snapshot: ClusterSnapshot): RouteGraph {
     } else {
       res.pods = podsMatching(backend.namespace, selector);
     }
+    let side: EndpointSide | undefined;
+    res.endpointSide = () => {
+      side ??= endpointSide(backend, servicePort, res.pods);
+      return side;
+    };
+    return res;
+  }
+
+  /** Target ports, endpoints and nodes of a resolution: computed on first use (most checks never ask). */
+  function endpointSide(
+    backend: RouteBackend,
+    servicePort: V1ServicePort | undefined,
+    pods: V1Pod[],
+  ): EndpointSide {
+    const targetPorts = new Map<V1Pod, number | undefined>();
     const targetPort = servicePort ? (servicePort.targetPort ?? servicePort.port) : undefined;
-    for (const p of res.pods) {
-      res.targetPorts.set(p, servicePort ? targetPortOnPod(targetPort as number | string, p) : undefined);
+    for (const p of pods) {
+      targetPorts.set(p, servicePort ? targetPortOnPod(targetPort as number | string, p) : undefined);
     }
     const { slices, ep, addresses } = addressesFor(backend.namespace, backend.serviceName, servicePort);
-    res.endpointSlices = slices;
-    res.endpoints = ep;
-    res.addresses = addresses;
     // Distinct nodes in first-seen order (addresses, then pods). Small Services (nearly all) use an array
     // instead of a Set per resolution; large ones a Set, so the lookup stays linear.
-    const small = addresses.length + res.pods.length <= 32;
+    const small = addresses.length + pods.length <= 32;
     const nodeNames: string[] = [];
     const seenNodes = small ? undefined : new Set<string>();
     const addNode = (n: string | undefined) => {
@@ -855,12 +906,13 @@ export function buildGraph(snapshot: ClusterSnapshot): RouteGraph {
       nodeNames.push(n);
     };
     for (const a of addresses) addNode(a.nodeName);
-    for (const p of res.pods) addNode(p.spec?.nodeName);
+    for (const p of pods) addNode(p.spec?.nodeName);
+    const resolvedNodes: V1Node[] = [];
     for (const n of nodeNames) {
       const node = nodes.get(n);
-      if (node) res.nodes.push(node);
+      if (node) resolvedNodes.push(node);
     }
-    return res;
+    return { targetPorts, endpointSlices: slices, endpoints: ep, addresses, nodes: resolvedNodes };
   }
 
   // ---- controllers ------------------------------------------------------------------------
