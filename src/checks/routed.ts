@@ -41,15 +41,15 @@ export interface RoutedService {
 export function routedServices(graph: RouteGraph): RoutedService[] {
   const cached = servicesCache.get(graph);
   if (cached) return cached;
-  const byKey = new Map<string, RoutedService>();
+  // By the Service object: the graph resolves a namespace/name to one object.
+  const byService = new Map<V1Service, RoutedService>();
   for (const { route, resolution } of routedBackends(graph)) {
     const service = resolution.service;
     if (!service || resolution.problem === 'service-not-found') continue;
-    const key = `${service.metadata?.namespace}/${service.metadata?.name}`;
-    let entry = byKey.get(key);
+    let entry = byService.get(service);
     if (!entry) {
       entry = { service, routes: [], ports: [], resolutions: [] };
-      byKey.set(key, entry);
+      byService.set(service, entry);
     }
     if (!entry.routes.includes(route)) entry.routes.push(route);
     const sp = resolution.servicePort;
@@ -58,7 +58,7 @@ export function routedServices(graph: RouteGraph): RoutedService[] {
       entry.resolutions.push(resolution);
     }
   }
-  const out = [...byKey.values()];
+  const out = [...byService.values()];
   servicesCache.set(graph, out);
   return out;
 }
