@@ -87,8 +87,8 @@ async function parseLargeFile(
   size: number,
   origins: WeakMap<object, Origin>,
 ): Promise<ParsedManifests> {
-  const fh = await open(file, 'r');
   const buf = Buffer.from(new SharedArrayBuffer(size));
+  const fh = await open(file, 'r');
   const head = Math.min(size, Math.max(HEAD_MIN_BYTES, Math.floor(size * HEAD_FRACTION)));
   const rest = readRange(fh, buf, head, size);
   try {

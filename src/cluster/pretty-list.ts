@@ -133,6 +133,7 @@ export class PrettyListParser {
       if (nl < 0) return 'not yet'; // judge whole lines only
       if (
         buf[lineStart + u] === 0x22 &&
+        lineStart + u + ITEMS_KEY.length <= buf.length &&
         this.isSpaces(buf, lineStart, u) &&
         buf.compare(ITEMS_KEY, 0, ITEMS_KEY.length, lineStart + u, lineStart + u + ITEMS_KEY.length) === 0
       ) {

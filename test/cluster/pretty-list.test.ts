@@ -51,6 +51,17 @@ describe('PrettyListParser', () => {
     }
   });
 
+  it('never throws on a header cut anywhere, and a short root key on the last line is no List', () => {
+    const text = JSON.stringify({ kind: 'List', a: 1, items: [{ x: 1 }, { y: 2 }] }, null, 4);
+    const bytes = Buffer.from(text);
+    for (let split = 0; split <= bytes.length; split++) {
+      const list = new PrettyListParser(bytes, 'd.json');
+      assert.equal(list.feed(split), true, `feed(${split})`);
+      assert.equal(list.finish(), true);
+    }
+    assert.equal(new PrettyListParser(Buffer.from('{\n    "a'), 'x.json').finish(), false);
+  });
+
   it('feeds in many small steps', () => {
     const text = JSON.stringify(dump, null, 4);
     const bytes = Buffer.from(text);
