@@ -270,7 +270,7 @@ export function* syntheticCluster(scale: number): Generator<object> {
   }
 }
 
-/** Write the cluster as a JSON List (4-space indented, like kubectl) or multi-document YAML; returns object count. */
+/** Write the cluster as a JSON List (4-space indented, like kubectl) or multi-document YAML (no anchors or aliases: kubectl writes none); returns object count. */
 export async function writeCluster(file: string, scale: number, format: 'json' | 'yaml'): Promise<number> {
   const out = createWriteStream(file);
   const write = (s: string) =>
@@ -282,7 +282,7 @@ export async function writeCluster(file: string, scale: number, format: 'json' |
       const text = JSON.stringify(obj, null, 4).replace(/^/gm, '        ');
       await write(`${count > 0 ? ',\n' : ''}${text}`);
     } else {
-      await write(`${count > 0 ? '---\n' : ''}${stringify(obj)}`);
+      await write(`${count > 0 ? '---\n' : ''}${stringify(obj, { aliasDuplicateObjects: false })}`);
     }
     count++;
   }

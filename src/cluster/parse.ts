@@ -17,6 +17,7 @@ import type { Node as YamlNode } from 'yaml';
 import { groupOf, KIND_BY_NAME, type KindInfo } from './kinds.js';
 import { PrettyListParser } from './pretty-list.js';
 import { type ClusterSnapshot, emptySnapshot, type Origin, type SourceWarning } from './types.js';
+import { fastYamlDocument } from './yaml-fast.js';
 
 export interface ParsedManifests {
   /** Top-level documents/values, in file order. Lists are NOT unwrapped here (addObject does that). */
@@ -35,6 +36,8 @@ export interface ParseOptions {
   format?: 'yaml' | 'json';
   /** parseManifestBytes: false skips the pretty-List fast path (the caller has tried it already). */
   prettyList?: boolean;
+  /** false: every YAML document through the `yaml` library, none through js-yaml (tests compare the two). */
+  fastYaml?: boolean;
 }
 
 const DEFAULT_MAX_ALIAS_COUNT = 100;
@@ -58,10 +61,10 @@ export function parseManifests(text: string, file: string, options: ParseOptions
     // unless the user told us it is JSON (.json) – then the JSON error is the useful one.
     if (ok || options.format === 'json' || file.toLowerCase().endsWith('.json')) return out;
     const yamlOut: ParsedManifests = { objects: [], origins: options.origins ?? new WeakMap(), warnings: [] };
-    parseYaml(text, file, yamlOut, options.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT);
+    parseYaml(text, file, yamlOut, options.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT, options.fastYaml);
     return yamlOut.warnings.length === 0 ? yamlOut : out;
   }
-  parseYaml(text, file, out, options.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT);
+  parseYaml(text, file, out, options.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT, options.fastYaml);
   return out;
 }
 
@@ -331,8 +334,13 @@ function yamlLib(): YamlLibrary {
   return yamlLibrary;
 }
 
-function parseYaml(text: string, file: string, out: ParsedManifests, maxAliasCount: number): void {
-  const { isMap, isSeq, LineCounter, parseAllDocuments } = yamlLib();
+function parseYaml(
+  text: string,
+  file: string,
+  out: ParsedManifests,
+  maxAliasCount: number,
+  fastPath = true,
+): void {
   const chunks = splitYamlDocuments(text);
   const chunkLines = linesAt(
     text,
@@ -340,6 +348,24 @@ function parseYaml(text: string, file: string, out: ParsedManifests, maxAliasCou
   );
   chunks.forEach((chunk, ci) => {
     const base = chunkLines[ci] - 1;
+    // Documents without anchors, aliases, tags or merge keys (nearly all): js-yaml, ten times faster.
+    const fast = fastPath ? fastYamlDocument(chunk.text) : undefined;
+    if (fast === 'empty') return;
+    if (fast) {
+      const value = fast.value;
+      out.objects.push(value);
+      if (typeof value !== 'object' || value === null) return;
+      out.origins.set(value, { file, line: base + fast.line });
+      const items = Array.isArray(value) ? value : isObject(value) ? value.items : undefined;
+      if (fast.itemLines && Array.isArray(items)) {
+        fast.itemLines.forEach((line, k) => {
+          const item = items[k];
+          if (typeof item === 'object' && item !== null) out.origins.set(item, { file, line: base + line });
+        });
+      }
+      return;
+    }
+    const { isMap, isSeq, LineCounter, parseAllDocuments } = yamlLib();
     const lineCounter = new LineCounter();
     try {
       const docs = parseAllDocuments(chunk.text, {
