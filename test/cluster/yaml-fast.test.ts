@@ -100,6 +100,8 @@ describe('YAML fast path (js-yaml) against the yaml library', () => {
       'a: 1\na: 2\n',
       'a: [1\n',
       'items:\n-\n  kind: Service\n',
+      '? [a, b]\n: c\n',
+      'm:\n  ? k\n  : v\n',
     ]) {
       assert.equal(fastYamlDocument(text), undefined, JSON.stringify(text));
     }
