@@ -26,7 +26,8 @@ export interface FastYamlDocument {
  * content on the `---` line, or a complex key (`? …`): the general path then decides. Over-matching (e.g. "* item" in a block
  * scalar) only costs speed.
  */
-const NEEDS_FULL_PARSER = /(?:^|[\s,[{])[&*!](?=[^\s,\]}])|<<[ \t]*:|^%|^---[ \t]*[^\s#]|^[ \t-]*\?(?:[ \t]|$)/m;
+const NEEDS_FULL_PARSER =
+  /(?:^|[\s,[{])[&*!](?=[^\s,\]}])|<<[ \t]*:|^%|^---[ \t]*[^\s#]|^[ \t-]*\?(?:[ \t]|$)/m;
 
 /** A document's value via js-yaml, or undefined when the general path must read it. */
 export function fastYamlDocument(text: string): FastYamlDocument | 'empty' | undefined {
