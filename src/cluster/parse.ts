@@ -48,6 +48,11 @@ function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** The items of a document that lists objects: a List's `items`, or a top-level array (anything, unchecked). */
+function listItems(value: unknown): unknown {
+  return Array.isArray(value) ? value : isObject(value) ? value.items : undefined;
+}
+
 /** Parse YAML (multi-document) or JSON (one value, or several concatenated) text. Never throws. */
 export function parseManifests(text: string, file: string, options: ParseOptions = {}): ParsedManifests {
   const out: ParsedManifests = { objects: [], origins: options.origins ?? new WeakMap(), warnings: [] };
@@ -288,7 +293,7 @@ function parseJson(text: string, file: string, out: ParsedManifests): boolean {
     out.objects.push(value);
     if (typeof value === 'object' && value !== null) {
       out.origins.set(value, { file, line: startLine });
-      const items = Array.isArray(value) ? value : isObject(value) ? value.items : undefined;
+      const items = listItems(value);
       if (Array.isArray(items) && items.length === itemLines.length) {
         items.forEach((item, k) => {
           if (typeof item === 'object' && item !== null) out.origins.set(item, { file, line: itemLines[k] });
@@ -356,7 +361,7 @@ function parseYaml(
       out.objects.push(value);
       if (typeof value !== 'object' || value === null) return;
       out.origins.set(value, { file, line: base + fast.line });
-      const items = Array.isArray(value) ? value : isObject(value) ? value.items : undefined;
+      const items = listItems(value);
       if (fast.itemLines && Array.isArray(items)) {
         fast.itemLines.forEach((line, k) => {
           const item = items[k];
@@ -411,7 +416,7 @@ function parseYaml(
             : isSeq(contents)
               ? contents
               : undefined;
-          const items = Array.isArray(value) ? value : isObject(value) ? value.items : undefined;
+          const items = listItems(value);
           if (isSeq(itemsNode) && Array.isArray(items) && itemsNode.items.length === items.length) {
             itemsNode.items.forEach((node, k) => {
               const item = items[k];
