@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 import type { Node as YamlNode } from 'yaml';
 import { groupOf, KIND_BY_NAME, type KindInfo } from './kinds.js';
 import { PrettyListParser } from './pretty-list.js';
-import { type ClusterSnapshot, emptySnapshot, type Origin, type SourceWarning } from './types.js';
+import { type ClusterSnapshot, emptySnapshot, isObject, type Origin, type SourceWarning } from './types.js';
 import { fastYamlDocument } from './yaml-fast.js';
 
 export interface ParsedManifests {
@@ -43,10 +43,6 @@ export interface ParseOptions {
 const DEFAULT_MAX_ALIAS_COUNT = 100;
 
 type Json = Record<string, unknown>;
-
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** The items of a document that lists objects: a List's `items`, or a top-level array (anything, unchecked). */
 function listItems(value: unknown): unknown {

@@ -18,13 +18,9 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { lineTable } from './line-index.js';
 import type { ParsedManifests } from './parse.js';
-import type { Origin } from './types.js';
+import { isObject, type Origin } from './types.js';
 
 const ITEMS_KEY = Buffer.from('"items": [');
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 export class PrettyListParser {
   readonly result: ParsedManifests;

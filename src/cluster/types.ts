@@ -199,3 +199,8 @@ export interface ReadScope {
   namespace?: string;
   allNamespaces: boolean;
 }
+
+/** A JSON object (not null, not an array): what a manifest document or List item must be. */
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
