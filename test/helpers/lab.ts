@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -219,5 +220,41 @@ export function httpCodeIn(
     '--max-time',
     String(maxTimeS),
     url,
+  ]);
+}
+
+/** The ingress controller's pod and a shop pod on another node: the pair whose traffic crosses the overlay. */
+export async function crossNodePods(lab: Pick<Lab, 'pods'>): Promise<{ controller: LabPod; web: LabPod }> {
+  const pods = await lab.pods();
+  const controller = pods.find((p) => p.pod.startsWith('ingress-nginx/'));
+  const web = pods.find((p) => p.pod.startsWith('shop/') && p.node !== controller?.node);
+  assert.ok(controller && web, 'an ingress-nginx pod and a shop pod on different nodes');
+  return { controller, web };
+}
+
+/**
+ * `ping -c COUNT [-i INTERVAL] -W WAIT -M do -s PAYLOAD IP` inside one of the lab's namespaces: DF set, so a
+ * packet larger than the path MTU is refused or lost, never fragmented.
+ */
+export function dfPingIn(
+  lab: Pick<Lab, 'exec'>,
+  netns: string,
+  ip: string,
+  payload: number,
+  opts: { count?: number; intervalS?: number; waitS?: number } = {},
+): Promise<CommandRun> {
+  const { count = 1, intervalS, waitS = 2 } = opts;
+  return lab.exec(netns, [
+    'ping',
+    '-c',
+    String(count),
+    ...(intervalS !== undefined ? ['-i', String(intervalS)] : []),
+    '-W',
+    String(waitS),
+    '-M',
+    'do',
+    '-s',
+    String(payload),
+    ip,
   ]);
 }

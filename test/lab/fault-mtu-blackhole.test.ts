@@ -1,14 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { curlStatus, type Lab, labUnsupported, withLab } from '../helpers/lab.js';
-
-async function crossNodePods(lab: Lab) {
-  const pods = await lab.pods();
-  const controller = pods.find((p) => p.pod.startsWith('ingress-nginx/'));
-  const web = pods.find((p) => p.pod.startsWith('shop/') && p.node !== controller?.node);
-  assert.ok(controller && web);
-  return { controller, web };
-}
+import { crossNodePods, curlStatus, dfPingIn, labUnsupported, withLab } from '../helpers/lab.js';
 
 test(
   'fault mtu-blackhole: /healthz works, /large hangs, DF pings over 1450 vanish',
@@ -19,34 +11,10 @@ test(
     const large = await curlStatus(lab, 'http://app.example.test/large', { maxTimeS: 4 });
     assert.equal(large.exit, 28, `curl timed out (got status ${large.status}, ${large.bytes} bytes)`);
     const { controller, web } = await crossNodePods(lab);
-    const small = await lab.exec(controller.netns, [
-      'ping',
-      '-c',
-      '1',
-      '-W',
-      '2',
-      '-M',
-      'do',
-      '-s',
-      '1400',
-      web.ip,
-    ]);
+    const small = await dfPingIn(lab, controller.netns, web.ip, 1400);
     assert.equal(small.code, 0);
     // 1472 + 28 = 1500 fits the pod MTU, so it is sent; its 1550-byte VXLAN packet is fragmented and dropped.
-    const big = await lab.exec(controller.netns, [
-      'ping',
-      '-c',
-      '2',
-      '-i',
-      '0.2',
-      '-W',
-      '1',
-      '-M',
-      'do',
-      '-s',
-      '1472',
-      web.ip,
-    ]);
+    const big = await dfPingIn(lab, controller.netns, web.ip, 1472, { count: 2, intervalS: 0.2, waitS: 1 });
     assert.notEqual(big.code, 0);
     assert.match(big.stdout, /100% packet loss/);
   },
@@ -60,20 +28,7 @@ test(
     assert.equal((await curlStatus(lab, 'http://app.example.test/healthz', { maxTimeS: 5 })).status, 200);
     assert.equal((await curlStatus(lab, 'http://app.example.test/large', { maxTimeS: 4 })).exit, 28);
     const { controller, web } = await crossNodePods(lab);
-    const big = await lab.exec(controller.netns, [
-      'ping',
-      '-c',
-      '2',
-      '-i',
-      '0.2',
-      '-W',
-      '1',
-      '-M',
-      'do',
-      '-s',
-      '1472',
-      web.ip,
-    ]);
+    const big = await dfPingIn(lab, controller.netns, web.ip, 1472, { count: 2, intervalS: 0.2, waitS: 1 });
     assert.match(big.stdout, /100% packet loss/);
     assert.doesNotMatch(big.stdout + big.stderr, /Frag needed/i, 'the ICMP error never arrives');
   },

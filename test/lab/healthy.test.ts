@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { curlStatus, httpCodeIn, type Lab, labUnsupported, withLab } from '../helpers/lab.js';
+import {
+  crossNodePods,
+  curlStatus,
+  dfPingIn,
+  httpCodeIn,
+  type Lab,
+  labUnsupported,
+  withLab,
+} from '../helpers/lab.js';
 
 const unsupported = labUnsupported();
 
@@ -52,35 +60,10 @@ test('the healthy lab', { skip: unsupported }, async (t) => {
   await t.test(
     'carries 1450-byte packets between pods on different nodes and refuses bigger ones with DF',
     async () => {
-      const pods = await lab.pods();
-      const controller = pods.find((p) => p.pod.startsWith('ingress-nginx/'));
-      const web = pods.find((p) => p.pod.startsWith('shop/') && p.node !== controller?.node);
-      assert.ok(controller && web);
-      const fits = await lab.exec(controller.netns, [
-        'ping',
-        '-c',
-        '1',
-        '-W',
-        '2',
-        '-M',
-        'do',
-        '-s',
-        '1422',
-        web.ip,
-      ]);
+      const { controller, web } = await crossNodePods(lab);
+      const fits = await dfPingIn(lab, controller.netns, web.ip, 1422);
       assert.equal(fits.code, 0, fits.stdout + fits.stderr);
-      const big = await lab.exec(controller.netns, [
-        'ping',
-        '-c',
-        '1',
-        '-W',
-        '2',
-        '-M',
-        'do',
-        '-s',
-        '1472',
-        web.ip,
-      ]);
+      const big = await dfPingIn(lab, controller.netns, web.ip, 1472);
       assert.notEqual(big.code, 0);
       assert.match(big.stdout + big.stderr, /message too long|mtu/i);
     },
