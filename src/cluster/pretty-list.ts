@@ -13,7 +13,8 @@
  * after the array's end would leave an item that does not parse, which sends the caller to the general path.
  * The lines of the items (for file:line in reports) are counted meanwhile, by a worker thread for large shared
  * buffers (line-index.ts). Bytes are checked as they are parsed: a NUL byte or invalid UTF-8 anywhere fails the
- * fast path, and the general path then reports it.
+ * fast path, and the general path then reports it. Every byte is either given to JSON.parse (the items, the List
+ * around them) or checked to be whitespace (between items, with one comma), so nothing is skipped unread.
  */
 import { isAscii, isUtf8 } from 'node:buffer';
 import { lineTable } from './line-index.js';
@@ -34,7 +35,7 @@ export class PrettyListParser {
   private readonly starts: number[] = [];
   /** The "{" scan has looked at every byte before this offset. */
   private scanned = 0;
-  /** Bytes before this offset are checked (no NUL, valid UTF-8). */
+  /** Bytes before this offset are checked: valid UTF-8, and no NUL outside what JSON.parse refuses anyway. */
   private checked = 0;
   private readonly items: unknown[] = [];
   private failed = false;
@@ -164,15 +165,17 @@ export class PrettyListParser {
   }
 
   /**
-   * Bytes before `upTo` contain no NUL and are valid UTF-8; checked in pieces that end at item starts (an ASCII
-   * "{" after a newline), so no UTF-8 sequence is ever split. Returns the decoding for the piece.
+   * Bytes before `upTo` are valid UTF-8 without NUL; checked in pieces that end at item starts (an ASCII "{"
+   * after a newline), so no UTF-8 sequence is ever split. Returns the decoding for the piece.
    */
   private checkPiece(upTo: number): 'latin1' | 'utf8' | undefined {
     const piece = this.buf.subarray(this.checked, upTo);
-    if (piece.indexOf(0) >= 0 || !isUtf8(piece)) return undefined;
-    this.checked = upTo;
-    // Pure ASCII (almost every dump) decodes faster as latin1, with the same result.
-    return isAscii(piece) ? 'latin1' : 'utf8';
+    // Pure ASCII (almost every dump) is valid UTF-8 and decodes faster as latin1, with the same result. A NUL
+    // byte needs no search there: every byte is either parsed by JSON.parse, which refuses NUL, or checked to be
+    // whitespace.
+    const encoding = isAscii(piece) ? 'latin1' : piece.indexOf(0) < 0 && isUtf8(piece) ? 'utf8' : undefined;
+    if (encoding) this.checked = upTo;
+    return encoding;
   }
 
   private check(upTo: number): boolean {
@@ -186,16 +189,15 @@ export class PrettyListParser {
     const pieceEnd = lastEnd ?? starts[count];
     const encoding = pieceEnd <= this.checked ? 'utf8' : this.checkPiece(pieceEnd);
     if (!encoding) return false;
+    // Between "items": [ and the first item only whitespace: anything else (a string item, stray bytes) would
+    // be covered by no JSON.parse.
+    if (items.length === 0 && !isWhitespace(buf, this.itemsOpen, starts[0])) return false;
     for (let k = items.length; k < count; k++) {
       let end = k + 1 < starts.length ? starts[k + 1] : (lastEnd ?? -1);
       if (end < 0) return false;
       const inArray = k + 1 < starts.length;
       // Back over the separator: whitespace and, between items, one comma.
-      while (
-        end > starts[k] &&
-        (buf[end - 1] === 0x20 || buf[end - 1] === 0x0a || buf[end - 1] === 0x0d || buf[end - 1] === 0x09)
-      )
-        end--;
+      while (end > starts[k] && isWhitespaceByte(buf[end - 1])) end--;
       if (inArray) {
         if (buf[end - 1] !== 0x2c) return false;
         end--;
@@ -211,6 +213,16 @@ export class PrettyListParser {
     }
     return true;
   }
+}
+
+/** JSON whitespace. */
+function isWhitespaceByte(b: number): boolean {
+  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+}
+
+function isWhitespace(buf: Uint8Array, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (!isWhitespaceByte(buf[k])) return false;
+  return true;
 }
 
 function eol(buf: Uint8Array, at: number): boolean {

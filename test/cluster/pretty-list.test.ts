@@ -85,6 +85,25 @@ describe('PrettyListParser', () => {
     const after = JSON.stringify({ ...dump, zz: [{ a: 1 }] }, null, 4);
     assert.equal(new PrettyListParser(Buffer.from(after), 'x.json').finish(), false);
   });
+
+  it('reads every byte: a NUL anywhere, or a stray element before the first item, gives up', () => {
+    for (const obj of [dump, { ...dump, items: dump.items.slice(1) }]) {
+      // The second has ASCII bytes only (latin1 pieces); the first has UTF-8 in its first item.
+      const text = JSON.stringify(obj, null, 4);
+      assert.equal(new PrettyListParser(Buffer.from(text), 'x.json').finish(), true);
+      for (let at = 0; at < text.length; at++) {
+        const bytes = Buffer.from(text);
+        const offset = Buffer.byteLength(text.slice(0, at));
+        if (bytes[offset] >= 0x80) continue; // inside a multi-byte character: that is the invalid-UTF-8 case
+        bytes[offset] = 0;
+        assert.equal(new PrettyListParser(bytes, 'x.json').finish(), false, `NUL at ${at}`);
+      }
+    }
+    const stray = JSON.stringify(dump, null, 4).replace('"items": [\n', '"items": [\n        "stray",\n');
+    assert.equal(new PrettyListParser(Buffer.from(stray), 'x.json').finish(), false);
+    const strayLine = JSON.stringify(dump, null, 4).replace('"items": [\n', '"items": [\n    x\n');
+    assert.equal(new PrettyListParser(Buffer.from(strayLine), 'x.json').finish(), false);
+  });
 });
 
 describe('FileSource on a large dump', () => {
