@@ -87,17 +87,19 @@ function compare(graph: RouteGraph, hc: LbHealthCheck): Finding[] {
       const readiness = httpProbe(container, 'readiness');
       if (!readiness) continue;
       seen.add(key);
-      const where = `the readinessProbe of container ${container.name} in ${podOwnerName(graph, pod)} checks ${readiness.path}${readiness.port !== undefined ? ` on port ${readiness.port}` : ''}`;
-      const base = makeBase(graph, hc, pod);
+      // Message parts are built only for a finding: most (pod, port) pairs have none.
+      const where = () =>
+        `the readinessProbe of container ${container.name} in ${podOwnerName(graph, pod)} checks ${readiness.path}${readiness.port !== undefined ? ` on port ${readiness.port}` : ''}`;
+      const base = () => makeBase(graph, hc, pod);
 
       if (hc.path === undefined) {
         // GKE infers the check from an HTTP readinessProbe on the serving port; otherwise it probes "/".
         if (readiness.port === undefined || tp === undefined || readiness.port === tp) continue;
         if (bare(readiness.path) === '/') continue;
         findings.push({
-          ...base,
+          ...base(),
           severity: 'warning',
-          message: `${lb} for Service ${svcName} cannot infer its health check from the readinessProbe (port ${readiness.port} is not the serving port ${tp}): it checks GET / on port ${tp}, while ${where}`,
+          message: `${lb} for Service ${svcName} cannot infer its health check from the readinessProbe (port ${readiness.port} is not the serving port ${tp}): it checks GET / on port ${tp}, while ${where()}`,
           why: 'GKE only copies a readinessProbe on the serving port; otherwise "/" must answer 200 or every backend is UNHEALTHY (502).',
           fix: `Add a BackendConfig with spec.healthCheck.requestPath: ${readiness.path} (and port ${readiness.port}) and reference it with the Service annotation cloud.google.com/backend-config: '{"default":"<name>"}'.`,
         });
@@ -106,9 +108,9 @@ function compare(graph: RouteGraph, hc: LbHealthCheck): Finding[] {
 
       if (bare(hc.path) !== bare(readiness.path)) {
         findings.push({
-          ...base,
+          ...base(),
           severity: hc.explicit ? 'error' : 'warning',
-          message: `${lb} health check for Service ${svcName} requests ${hc.path} (${hc.setting}), but ${where}`,
+          message: `${lb} health check for Service ${svcName} requests ${hc.path} (${hc.setting}), but ${where()}`,
           why:
             'The load balancer and Kubernetes judge health at different endpoints: if the LB path does not answer ' +
             '200 the LB marks every node/pod unhealthy and answers 502/503 while the pods are Ready.',
@@ -124,9 +126,9 @@ function compare(graph: RouteGraph, hc: LbHealthCheck): Finding[] {
       // ingress-nginx's default server answers /healthz on every traffic port (the setup its AKS docs recommend).
       if (nginxServesHealthz && bare(hc.path) === '/healthz') continue;
       findings.push({
-        ...base,
+        ...base(),
         severity: 'warning',
-        message: `${lb} health check for Service ${svcName} requests ${hc.path} on ${hc.port === 'traffic-port' ? `the traffic port (${lbPort})` : `port ${lbPort}`}, but ${where}`,
+        message: `${lb} health check for Service ${svcName} requests ${hc.path} on ${hc.port === 'traffic-port' ? `the traffic port (${lbPort})` : `port ${lbPort}`}, but ${where()}`,
         why: 'Same path, different port: the port the LB probes may not serve the health endpoint at all.',
         fix: `Point the LB health-check port at ${readiness.port} (e.g. ${hc.provider === 'aws-alb' ? 'alb.ingress.kubernetes.io/healthcheck-port' : hc.provider === 'aws-nlb' ? 'service.beta.kubernetes.io/aws-load-balancer-healthcheck-port' : 'the health-probe port setting'}), or serve ${hc.path} on port ${lbPort}.`,
       });

@@ -38,18 +38,21 @@ export const ingressClass: Check = {
       const name = ing.metadata?.name ?? '?';
       const specClass = ing.spec?.ingressClassName;
       const legacy = ing.metadata?.annotations?.['kubernetes.io/ingress.class'];
-      const first = graph.routesOf('Ingress', ns, name)[0];
-      const base = {
-        check: 'ingress-class',
-        cause: 'ingress-class-missing' as const,
-        hop: 4 as const,
-        object: graph.ref('Ingress', ing),
-        ...(first ? { route: routeLabel(first) } : {}),
+      // Built only for a finding: most Ingresses name a class that exists.
+      const base = () => {
+        const first = graph.routesOf('Ingress', ns, name)[0];
+        return {
+          check: 'ingress-class',
+          cause: 'ingress-class-missing' as const,
+          hop: 4 as const,
+          object: graph.ref('Ingress', ing),
+          ...(first ? { route: routeLabel(first) } : {}),
+        };
       };
       if (specClass) {
         if (classesKnown && !classes.includes(specClass)) {
           findings.push({
-            ...base,
+            ...base(),
             severity: 'error',
             message: `Ingress ${ns}/${name} names IngressClass "${specClass}", which does not exist (known: ${known})`,
             why: 'No controller serves an unknown class: the Ingress gets no address and its hosts answer 404 or nothing.',
@@ -59,7 +62,7 @@ export const ingressClass: Check = {
       } else if (legacy) {
         if (classesKnown && classes.length > 0 && !classes.includes(legacy)) {
           findings.push({
-            ...base,
+            ...base(),
             severity: 'warning',
             message: `Ingress ${ns}/${name} uses the deprecated annotation kubernetes.io/ingress.class: "${legacy}", which matches no IngressClass (known: ${known})`,
             why: 'Only controllers started with a matching --ingress-class flag pick it up; newer controllers ignore the annotation.',
@@ -68,7 +71,7 @@ export const ingressClass: Check = {
         }
       } else if (!defaultClass) {
         findings.push({
-          ...base,
+          ...base(),
           severity: classesKnown ? 'error' : 'warning',
           message: classesKnown
             ? `Ingress ${ns}/${name} has no ingressClassName and no IngressClass is marked default (known: ${known})`

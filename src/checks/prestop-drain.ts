@@ -61,17 +61,18 @@ export const prestopDrain: Check = {
     const findings: Finding[] = [];
     for (const [{ pod, route, role }, container] of servingContainersOnce(graph, targets)) {
       const grace = pod.spec?.terminationGracePeriodSeconds ?? 30;
-      const base = {
+      // Built only for a finding: most serving containers have a fitting preStop.
+      const base = () => ({
         check: 'prestop-drain',
         cause: 'no-prestop-drain' as const,
         hop: 5 as const,
         severity: 'warning' as const,
         object: podRef(graph, pod),
         ...(route ? { route: routeLabel(route) } : {}),
-      };
+      });
       if (!container.lifecycle?.preStop) {
         findings.push({
-          ...base,
+          ...base(),
           message: `Container ${container.name} in ${podOwnerName(graph, pod)} (${role}) has no preStop hook`,
           why: 'On rollout or scale-down the process stops while the controller and the LB still send it requests: 502s and resets on every deploy.',
           fix: `Add lifecycle.preStop to container ${container.name}: exec {command: ["sleep", "15"]} (or sleep {seconds: 15}), keeping terminationGracePeriodSeconds (${grace}) above the sleep plus shutdown time.`,
@@ -81,7 +82,7 @@ export const prestopDrain: Check = {
       const sleep = preStopSleepSeconds(pod, container.name);
       if (sleep !== undefined && sleep >= grace) {
         findings.push({
-          ...base,
+          ...base(),
           message: `Container ${container.name} in ${podOwnerName(graph, pod)}: preStop sleeps ${sleep} s, not less than terminationGracePeriodSeconds ${grace}`,
           why: 'The kubelet kills the container when the grace period ends, before the app can finish in-flight requests.',
           fix: `Set terminationGracePeriodSeconds above ${sleep} plus the app's shutdown time (e.g. ${sleep + 15}), or shorten the preStop sleep.`,
