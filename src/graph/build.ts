@@ -1016,7 +1016,25 @@ export function buildGraph(snapshot: ClusterSnapshot): RouteGraph {
       );
       if (dep) return workloads.get('Deployment')?.get(ns, dep.name) ?? w;
     }
+    if (w === undefined && owner.kind === 'ReplicaSet')
+      return deploymentOfMissingReplicaSet(pod, ns, owner.name);
     return w;
+  }
+
+  /**
+   * A dump of Deployments and pods without their ReplicaSets (`kubectl get deploy,pods`): the Deployment names
+   * its ReplicaSets "<deployment>-<pod-template-hash>" and labels their pods with that hash, so the Deployment of
+   * that name whose selector matches the pod is the owner.
+   */
+  function deploymentOfMissingReplicaSet(
+    pod: V1Pod,
+    ns: string,
+    rsName: string | undefined,
+  ): Workload | undefined {
+    const hash = pod.metadata?.labels?.['pod-template-hash'];
+    if (!hash || !rsName || !rsName.endsWith(`-${hash}`)) return undefined;
+    const dep = workloads.get('Deployment')?.get(ns, rsName.slice(0, -(hash.length + 1)));
+    return dep && labelSelectorMatches(dep.spec?.selector, pod.metadata?.labels) ? dep : undefined;
   }
 
   // Reverse index pod → Services, built lazily (only some checks need it).

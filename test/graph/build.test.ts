@@ -361,6 +361,29 @@ describe('classes, templates and ownership (inline objects)', () => {
     assert.equal(g.isTemplatePod?.(pods[0]), false);
   });
 
+  it('a dump without ReplicaSets: the Deployment named by the ReplicaSet name and pod-template-hash', () => {
+    const hashed = (name: string, labels: Record<string, string>) => ({
+      ...pod(name),
+      metadata: { ...pod(name).metadata, labels: { ...labels, 'pod-template-hash': '5d9f' } },
+    });
+    const g = buildGraph(
+      snapshotFromObjects(
+        [deployment, hashed('web-1', { app: 'web' }), hashed('odd-1', { app: 'other' }), svc],
+        undefined,
+        {
+          live: true,
+        },
+      ),
+    );
+    const [web, odd] = g.podsIn?.('a') ?? [];
+    assert.equal(g.workloadOf?.(web)?.metadata?.name, 'web');
+    // The name fits but the Deployment's selector does not match the pod: no owner is made up.
+    assert.equal(g.workloadOf?.(odd), undefined);
+    // Without the hash label the ReplicaSet name says nothing about the Deployment.
+    const g2 = buildGraph(snapshotFromObjects([deployment, pod('web-2'), svc], undefined, { live: true }));
+    assert.equal(g2.workloadOf?.((g2.podsIn?.('a') ?? [])[0]), undefined);
+  });
+
   it('manifests: one template pod per workload (not per ReplicaSet a Deployment owns)', () => {
     const g = buildGraph(snapshotFromObjects([deployment, replicaSet, svc]));
     const pods = g.podsIn?.() ?? [];
