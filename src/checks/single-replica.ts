@@ -38,18 +38,18 @@ export const singleReplica: Check = {
       const pods: V1Pod[] = [];
       for (const r of routed.resolutions) for (const p of r.pods) if (!pods.includes(p)) pods.push(p);
       if (pods.length === 0) continue;
-      const workloads = new Set<Workload>();
+      const workloads = new Map<string, Workload>();
       let bare = 0;
       let daemon = false;
       for (const pod of pods) {
         const w = graph.workloadOf?.(pod);
         if (!w) bare++;
         else if (w.kind === 'DaemonSet') daemon = true;
-        else workloads.add(w); // the graph holds one object per workload
+        else workloads.set(`${w.kind}/${nsName(w)}`, w);
       }
       if (daemon) continue;
       let total = bare;
-      for (const w of workloads) total += replicasOf(w) ?? 0;
+      for (const w of workloads.values()) total += replicasOf(w) ?? 0;
       if (total > 1) continue;
       const ns = routed.service.metadata?.namespace ?? 'default';
       const covered = (pdbsByNs.get(ns) ?? []).some(

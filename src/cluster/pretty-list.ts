@@ -35,7 +35,7 @@ export class PrettyListParser {
   private readonly starts: number[] = [];
   /** The "{" scan has looked at every byte before this offset. */
   private scanned = 0;
-  /** Bytes before this offset are checked: valid UTF-8, and no NUL outside what JSON.parse refuses anyway. */
+  /** Bytes before this offset are checked (checkPiece). */
   private checked = 0;
   private readonly items: unknown[] = [];
   private failed = false;
@@ -165,8 +165,9 @@ export class PrettyListParser {
   }
 
   /**
-   * Bytes before `upTo` are valid UTF-8 without NUL; checked in pieces that end at item starts (an ASCII "{"
-   * after a newline), so no UTF-8 sequence is ever split. Returns the decoding for the piece.
+   * Bytes before `upTo` are valid UTF-8, and pieces that are not pure ASCII have no NUL (in ASCII ones JSON.parse
+   * refuses it); checked in pieces that end at item starts (an ASCII "{" after a newline), so no UTF-8 sequence is
+   * ever split. Returns the decoding for the piece.
    */
   private checkPiece(upTo: number): 'latin1' | 'utf8' | undefined {
     const piece = this.buf.subarray(this.checked, upTo);
