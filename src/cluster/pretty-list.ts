@@ -17,7 +17,6 @@
  * around them) or checked to be whitespace (between items, with one comma), so nothing is skipped unread.
  */
 import { isAscii, isUtf8 } from 'node:buffer';
-import { eol, isSpaces, scanItemStarts } from './item-starts.js';
 import { lineTable } from './line-index.js';
 import type { ParsedManifests } from './parse.js';
 import { isObject, type Origin } from './types.js';
@@ -77,7 +76,7 @@ export class PrettyListParser {
     const last = this.starts[this.starts.length - 1];
     for (let nl = buf.indexOf(0x0a, last); nl >= 0; nl = buf.indexOf(0x0a, nl + 1)) {
       const at = nl + 1 + u;
-      if (buf[at] === 0x5d && isSpaces(buf, nl + 1, u) && (eol(buf, at + 1) || buf[at + 1] === 0x2c)) {
+      if (buf[at] === 0x5d && this.isSpaces(buf, nl + 1, u) && (eol(buf, at + 1) || buf[at + 1] === 0x2c)) {
         itemsClose = at;
         break;
       }
@@ -110,6 +109,11 @@ export class PrettyListParser {
     return false;
   }
 
+  private isSpaces(buf: Buffer, from: number, n: number): boolean {
+    for (let k = 0; k < n; k++) if (buf[from + k] !== 0x20) return false;
+    return true;
+  }
+
   /** Indent unit and the items line, among the root object's first lines. */
   private header(buf: Buffer): 'yes' | 'no' | 'not yet' {
     let p = 1;
@@ -127,7 +131,7 @@ export class PrettyListParser {
       if (
         buf[lineStart + u] === 0x22 &&
         lineStart + u + ITEMS_KEY.length <= buf.length &&
-        isSpaces(buf, lineStart, u) &&
+        this.isSpaces(buf, lineStart, u) &&
         buf.compare(ITEMS_KEY, 0, ITEMS_KEY.length, lineStart + u, lineStart + u + ITEMS_KEY.length) === 0
       ) {
         const after = lineStart + u + ITEMS_KEY.length;
@@ -143,9 +147,20 @@ export class PrettyListParser {
 
   /** Item starts in the newly available bytes: a "{" alone on its line at 2u spaces. */
   private scan(buf: Buffer): void {
+    const open = 2 * this.u;
     // A "{" is judged with the byte after it, so the last available byte waits for the next feed.
     const end = buf.length === this.buf.length ? buf.length : buf.length - 1;
-    scanItemStarts(buf, this.scanned, end, this.u, this.starts);
+    let q = buf.indexOf(0x7b, this.scanned);
+    for (; q >= 0 && q < end; q = buf.indexOf(0x7b, q + 1)) {
+      if (
+        buf[q - open - 1] === 0x0a &&
+        buf[q - 1] === 0x20 &&
+        eol(buf, q + 1) &&
+        this.isSpaces(buf, q - open, open)
+      ) {
+        this.starts.push(q);
+      }
+    }
     this.scanned = Math.max(this.scanned, end);
   }
 
@@ -209,4 +224,8 @@ function isWhitespaceByte(b: number): boolean {
 function isWhitespace(buf: Uint8Array, from: number, to: number): boolean {
   for (let k = from; k < to; k++) if (!isWhitespaceByte(buf[k])) return false;
   return true;
+}
+
+function eol(buf: Uint8Array, at: number): boolean {
+  return at >= buf.length || buf[at] === 0x0a || buf[at] === 0x0d;
 }
