@@ -200,27 +200,19 @@ export async function probePods(lab: Pick<Lab, 'run'>, namespace?: string): Prom
   return r.stdout.trim();
 }
 
-/**
- * `curl -sS -o /dev/null -w '%{http_code}' --max-time S URL` inside one of the lab's namespaces: the status code
- * (or "000") is the run's stdout.
- */
+/** `curl -sS -o /dev/null -w '%{http_code}' --max-time S URL`: the status code (or "000") is its stdout. */
+export function httpCodeArgv(url: string, maxTimeS: number): string[] {
+  return ['curl', '-sS', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', String(maxTimeS), url];
+}
+
+/** httpCodeArgv run inside one of the lab's namespaces. */
 export function httpCodeIn(
   lab: Pick<Lab, 'exec'>,
   netns: string,
   url: string,
   maxTimeS: number,
 ): Promise<CommandRun> {
-  return lab.exec(netns, [
-    'curl',
-    '-sS',
-    '-o',
-    '/dev/null',
-    '-w',
-    '%{http_code}',
-    '--max-time',
-    String(maxTimeS),
-    url,
-  ]);
+  return lab.exec(netns, httpCodeArgv(url, maxTimeS));
 }
 
 /** The ingress controller's pod and a shop pod on another node: the pair whose traffic crosses the overlay. */

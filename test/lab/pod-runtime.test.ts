@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import type { V1Pod } from '@kubernetes/client-node';
 import { createNetnsPodRuntime } from '../../src/lab/pod-runtime.js';
-import { labUnsupported, withLab } from '../helpers/lab.js';
+import { httpCodeArgv, labUnsupported, withLab } from '../helpers/lab.js';
 
 function probePod(name: string, extra: Partial<NonNullable<V1Pod['spec']>> = {}): V1Pod {
   return {
@@ -46,21 +46,7 @@ test('the netns pod runtime: start, exec, hostNetwork, stop', { skip: labUnsuppo
   const dns = await collect(runtime.exec(pod, ['getent', 'hosts', 'kubernetes.default'], { tty: false }));
   assert.match(dns.out, /^198\.18\.128\.1\s/);
   const curl = await collect(
-    runtime.exec(
-      pod,
-      [
-        'curl',
-        '-sS',
-        '-o',
-        '/dev/null',
-        '-w',
-        '%{http_code}',
-        '--max-time',
-        '5',
-        'http://app.example.test/healthz',
-      ],
-      { tty: false },
-    ),
+    runtime.exec(pod, httpCodeArgv('http://app.example.test/healthz', 5), { tty: false }),
   );
   assert.equal(curl.out, '200');
   const exit = await collect(runtime.exec(pod, ['sh', '-c', 'exit 3'], { tty: false }));
