@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FAULTS, parseFaults } from '../lab/faults/index.js';
-import { labStateDir, readState } from '../lab/state.js';
+import { ForeignStateDirError, labStateDir, readState } from '../lab/state.js';
 import { LAB_NAME_PATTERN } from '../lab/topology.js';
 import { type CliIO, EXIT, outputFormat, parseFlags, UsageError } from './io.js';
 
@@ -22,7 +22,7 @@ const USAGE = `Usage:
 
 A real five-network ingress path (client → load balancer → NodePort → kube-proxy → pods over a VXLAN
 overlay) in Linux network namespaces, described by Kubernetes objects served by a lab API (kubectl works),
-with injectable faults named by cause id. Needs root on Linux. Lab names: 1–8 of [a-z0-9], default "default".
+with injectable faults named by cause id. Needs root on Linux. Lab names: 1–12 of [a-z0-9], default "default".
 State: /run/ingress-doctor/labs/<name>/ (env INGRESS_DOCTOR_LAB_DIR overrides the parent directory).
 `;
 
@@ -31,7 +31,7 @@ function labName(value: string | undefined): string {
   if (name === 'default') return name;
   if (!LAB_NAME_PATTERN.test(name)) {
     throw new UsageError(
-      `invalid lab name "${name}": use 1–8 characters of a-z and 0-9 (it prefixes namespace names)`,
+      `invalid lab name "${name}": use 1–12 characters of a-z and 0-9 (it prefixes namespace names)`,
     );
   }
   return name;
@@ -142,6 +142,10 @@ async function up(argv: string[], io: CliIO): Promise<number> {
   try {
     result = await (await builder()).labUp({ name, stateDir, faults: chosen, underlayMtu });
   } catch (err) {
+    if (err instanceof ForeignStateDirError) {
+      io.stderr.write(`ingress-doctor lab up: ${err.message}\n`);
+      return EXIT.usage;
+    }
     io.stderr.write(`ingress-doctor lab up: ${(err as Error).message}\n`);
     io.stderr.write(
       `The half-built lab is still there for inspection (${stateDir}); remove it with: ingress-doctor lab down${name === 'default' ? '' : ` --name ${name}`}\n`,
@@ -196,7 +200,14 @@ async function down(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseFlags(argv, { name: { type: 'string' } }, false);
   const name = labName(values.name);
   if (!requireRootLinux(io)) return EXIT.usage;
-  const r = await (await builder()).labDown({ name, stateDir: labStateDir(name, io.env) });
+  let r: Awaited<ReturnType<Awaited<ReturnType<typeof builder>>['labDown']>>;
+  try {
+    r = await (await builder()).labDown({ name, stateDir: labStateDir(name, io.env) });
+  } catch (err) {
+    if (!(err instanceof ForeignStateDirError)) throw err;
+    io.stderr.write(`ingress-doctor lab down: ${err.message}\n`);
+    return EXIT.usage;
+  }
   io.stdout.write(
     r.existed
       ? `lab "${name}" removed (${r.removedNamespaces.length} namespaces, ${r.killed.length} processes)\n`

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, rmdir, symlink, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +21,7 @@ import {
   renderUnderlayNft,
 } from './render/network.js';
 import { renderNginxConf } from './render/nginx.js';
-import { type LabState, readState, writeState } from './state.js';
+import { assertOwnStateDir, createStateDir, type LabState, readState, writeState } from './state.js';
 import {
   killPid,
   listNetns,
@@ -174,6 +174,8 @@ export async function labUp(opts: UpOptions): Promise<UpResult> {
   };
   const log = opts.log ?? (() => {});
   const warnings: string[] = [];
+  // Refuse a directory that is not this lab's before anything is torn down or written.
+  await assertOwnStateDir(opts.stateDir, opts.name, 'build a lab in');
   await labDown({ name: opts.name, stateDir: opts.stateDir });
   mark('down');
 
@@ -226,7 +228,7 @@ export async function labUp(opts: UpOptions): Promise<UpResult> {
     lbAddress: INTERNET.lbPublic,
     podLogs: {},
   };
-  await mkdir(opts.stateDir, { recursive: true, mode: 0o755 });
+  await createStateDir(opts.stateDir, opts.name);
   await writeState(state);
 
   // Render every file.
@@ -481,7 +483,10 @@ export interface DownResult {
  * still inside its namespaces), deletes the namespaces, the files. Idempotent; works after a crash of `up`.
  */
 export async function labDown(opts: DownOptions): Promise<DownResult> {
-  const state = await readState(opts.stateDir);
+  // Only a directory this lab marked as its own (or an empty one) is ever deleted; anything else is refused
+  // before a process is killed or a namespace removed.
+  const dir = await assertOwnStateDir(opts.stateDir, opts.name, 'remove');
+  const state = dir.kind === 'lab' ? await readState(opts.stateDir) : undefined;
   const prefix = labNamespaces(opts.name).prefix;
   const present = new Set(await listNetns());
   const namespaces = [
@@ -525,8 +530,9 @@ export async function labDown(opts: DownOptions): Promise<DownResult> {
       .filter((d) => d.startsWith(`/etc/netns/${prefix}`))
       .map((d) => rm(d, { recursive: true, force: true })),
   );
-  const existed = state !== undefined || namespaces.length > 0 || existsSync(opts.stateDir);
-  await rm(opts.stateDir, { recursive: true, force: true });
+  const existed = state !== undefined || namespaces.length > 0 || dir.kind === 'lab';
+  if (dir.kind === 'lab') await rm(opts.stateDir, { recursive: true, force: true });
+  else if (dir.kind === 'empty') await rmdir(opts.stateDir).catch(() => {});
   return { removedNamespaces: namespaces, killed, existed };
 }
 

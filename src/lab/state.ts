@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { defaultStateRoot } from './topology.js';
 
@@ -74,4 +74,79 @@ export async function readState(stateDir: string): Promise<LabState | undefined>
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The file that marks a directory as a lab's own state directory. `lab up` writes it before anything else and
+ * `lab down` deletes a directory only when it carries this marker for the same lab name, so a mistyped
+ * INGRESS_DOCTOR_LAB_DIR (say, $HOME) can never make the lab delete someone's files.
+ */
+export const LAB_MARKER = '.ingress-doctor-lab';
+
+export interface LabMarker {
+  kind: 'IngressDoctorLab';
+  name: string;
+  stateDir: string;
+}
+
+export function markerPath(stateDir: string): string {
+  return path.join(stateDir, LAB_MARKER);
+}
+
+/** What is at a lab's state directory: nothing, an empty directory, this lab's own, or something else. */
+export type StateDirKind =
+  | { kind: 'absent' }
+  | { kind: 'empty' }
+  | { kind: 'lab'; legacy: boolean }
+  | { kind: 'foreign'; reason: string };
+
+/** A state directory the lab must not touch: said with what is wrong and what to do. */
+export class ForeignStateDirError extends Error {}
+
+export async function inspectStateDir(stateDir: string, name: string): Promise<StateDirKind> {
+  let st: Awaited<ReturnType<typeof lstat>>;
+  try {
+    st = await lstat(stateDir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'absent' };
+    return { kind: 'foreign', reason: `cannot be inspected (${(err as Error).message})` };
+  }
+  if (st.isSymbolicLink()) return { kind: 'foreign', reason: 'is a symbolic link' };
+  if (!st.isDirectory()) return { kind: 'foreign', reason: 'is not a directory' };
+  try {
+    const marker = JSON.parse(await readFile(markerPath(stateDir), 'utf8')) as Partial<LabMarker>;
+    if (marker?.kind === 'IngressDoctorLab' && marker.name === name) return { kind: 'lab', legacy: false };
+    if (marker?.kind === 'IngressDoctorLab')
+      return { kind: 'foreign', reason: `belongs to lab "${String(marker.name)}", not "${name}"` };
+  } catch {
+    // no marker (or not ours): decided below
+  }
+  // Labs made before the marker existed: a state file naming exactly this lab and this directory.
+  const legacy = await readState(stateDir);
+  if (legacy && legacy.name === name && legacy.stateDir === stateDir) return { kind: 'lab', legacy: true };
+  const entries = await readdir(stateDir).catch(() => undefined);
+  if (entries && entries.length === 0) return { kind: 'empty' };
+  return {
+    kind: 'foreign',
+    reason: `is not a lab's state directory (it has no ${LAB_MARKER} marker${entries ? ` and holds ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}` : ''})`,
+  };
+}
+
+/** Throws ForeignStateDirError unless the directory is absent, empty or this lab's own. */
+export async function assertOwnStateDir(stateDir: string, name: string, verb: string): Promise<StateDirKind> {
+  const found = await inspectStateDir(stateDir, name);
+  if (found.kind === 'foreign') {
+    throw new ForeignStateDirError(
+      `${stateDir} ${found.reason}; refusing to ${verb} it, nothing was deleted. ` +
+        'Check INGRESS_DOCTOR_LAB_DIR (the parent directory of lab state directories; default /run/ingress-doctor/labs).',
+    );
+  }
+  return found;
+}
+
+/** Creates the state directory and marks it as this lab's own (before anything else is written into it). */
+export async function createStateDir(stateDir: string, name: string): Promise<void> {
+  await mkdir(stateDir, { recursive: true, mode: 0o755 });
+  const marker: LabMarker = { kind: 'IngressDoctorLab', name, stateDir };
+  await writeFile(markerPath(stateDir), `${JSON.stringify(marker)}\n`);
 }

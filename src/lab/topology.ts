@@ -11,7 +11,7 @@
  *   pod ns: eth0 (veth to its node's cni0), default route via the node's cni0 address
  */
 
-export const LAB_NAME_PATTERN = /^[a-z0-9]{1,8}$/;
+export const LAB_NAME_PATTERN = /^[a-z0-9]{1,12}$/;
 
 /** Where the internet sits: the client and the LB's public side. */
 export const INTERNET = {

@@ -22,7 +22,7 @@ export interface Expectation {
 }
 
 export interface Scenario {
-  /** Lab name: 1–8 of [a-z0-9], distinct per scenario. */
+  /** Lab name: 1–9 of [a-z0-9], distinct per scenario. */
   name: string;
   faults: string[];
   expect: Expectation[];

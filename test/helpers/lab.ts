@@ -51,6 +51,16 @@ export interface Lab extends LabInfo {
   cli(argv: string[], opts?: { timeoutMs?: number; input?: string }): Promise<CommandRun>;
 }
 
+/**
+ * A test lab's name: the base name plus IDL_TEST_TAG (0–3 of [a-z0-9]), so two checkouts can run their suites on
+ * one machine at once without sharing a lab (network namespace names are global). Bases are ≤ 9 characters.
+ */
+export function labName(base: string): string {
+  const tag = process.env.IDL_TEST_TAG ?? '';
+  if (!/^[a-z0-9]{0,3}$/.test(tag)) throw new Error(`IDL_TEST_TAG must be 0–3 of [a-z0-9], got "${tag}"`);
+  return `${base}${tag}`;
+}
+
 /** Why the lab cannot run here (not Linux, not root), or undefined when it can. */
 export function labUnsupported(): string | undefined {
   if (process.platform !== 'linux') return 'the lab needs Linux';
@@ -112,13 +122,14 @@ export function cli(
 
 /**
  * Builds a lab with the real CLI (`lab up --name N --fault …`), registers `lab down` in t.after (it runs even
- * when the test fails), and returns how to run commands inside it. Each test file uses its own name (1–8 of
+ * when the test fails), and returns how to run commands inside it. Each test file uses its own name (1–9 of
  * [a-z0-9]) so files can run in parallel. Throws with the CLI's stderr when `up` fails.
  */
 export async function withLab(
   t: Pick<TestContext, 'after'>,
-  opts: { name: string; faults?: string[]; underlayMtu?: number; timeoutMs?: number },
+  given: { name: string; faults?: string[]; underlayMtu?: number; timeoutMs?: number },
 ): Promise<Lab> {
+  const opts = { ...given, name: labName(given.name) };
   const args = ['lab', 'up', '--name', opts.name, '-o', 'json'];
   for (const f of opts.faults ?? []) args.push('--fault', f);
   if (opts.underlayMtu !== undefined) args.push('--underlay-mtu', String(opts.underlayMtu));

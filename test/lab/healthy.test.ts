@@ -100,7 +100,7 @@ test('the healthy lab', { skip: unsupported }, async (t) => {
   });
 
   await t.test('reports itself healthy in `lab status -o json`', async () => {
-    const r = await lab.cli(['lab', 'status', '--name', 'healthy', '-o', 'json']);
+    const r = await lab.cli(['lab', 'status', '--name', lab.name, '-o', 'json']);
     assert.equal(r.code, 0, r.stdout);
     const s = JSON.parse(r.stdout) as { healthy: boolean; processes: { alive: boolean }[] };
     assert.equal(s.healthy, true);

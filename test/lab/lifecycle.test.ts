@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { CLI, cli, labUnsupported } from '../helpers/lab.js';
+import { CLI, cli, labName, labUnsupported } from '../helpers/lab.js';
 
 const STATE_ROOT = process.env.INGRESS_DOCTOR_LAB_DIR || '/run/ingress-doctor/labs';
 
@@ -36,7 +36,7 @@ test(
   'lab up/down 20 times leaves nothing behind',
   { skip: labUnsupported(), timeout: 600_000 },
   async (t) => {
-    const name = 'cycle';
+    const name = labName('cycle');
     t.after(async () => {
       await cli(['lab', 'down', '--name', name]);
     });
@@ -58,7 +58,7 @@ test(
   'lab down cleans up after `up` was killed with SIGKILL, and is idempotent',
   { skip: labUnsupported() },
   async (t) => {
-    const name = 'killed';
+    const name = labName('killed');
     t.after(async () => {
       await cli(['lab', 'down', '--name', name]);
     });
@@ -81,7 +81,7 @@ test(
 );
 
 test('lab up on an existing lab rebuilds it', { skip: labUnsupported() }, async (t) => {
-  const name = 'rebuild';
+  const name = labName('rebuild');
   t.after(async () => {
     await cli(['lab', 'down', '--name', name]);
   });
