@@ -1,7 +1,7 @@
 import type { V1ConfigMap, V1Service, V1ServicePort } from '@kubernetes/client-node';
+import { configMapFlag } from '../dataplane/families/ingress-nginx.js';
 import { routeLabel } from '../graph/build.js';
 import type { BackendResolution, Route, RouteBackend, RouteGraph } from '../graph/types.js';
-import { list, strings } from './shape.js';
 
 /** "host/path" as findings name a route: the graph's own label, so reports group findings consistently. */
 export { routeLabel };
@@ -127,19 +127,13 @@ export function nginxConfigMap(graph: RouteGraph, route?: Route): V1ConfigMap | 
 
 function findNginxConfigMap(graph: RouteGraph, route?: Route): V1ConfigMap | undefined {
   const maps = graph.snapshot.configMaps;
+  const lookup = (ns: string, name: string) =>
+    maps.find((cm) => cm.metadata?.namespace === ns && cm.metadata?.name === name);
   for (const controller of graph.controllersFor(route)) {
     for (const pod of controller.pods) {
-      for (const c of list(pod.spec?.containers)) {
-        for (const arg of [...strings(c.args), ...strings(c.command)]) {
-          const m = /^--configmap=(.+)$/.exec(arg);
-          if (!m) continue;
-          const podNs = pod.metadata?.namespace ?? controller.service.metadata?.namespace ?? 'default';
-          const ref = m[1].replace('$(POD_NAMESPACE)', podNs);
-          const [ns, name] = ref.includes('/') ? ref.split('/', 2) : [podNs, ref];
-          const found = maps.find((cm) => cm.metadata?.namespace === ns && cm.metadata?.name === name);
-          if (found) return found;
-        }
-      }
+      const flag = configMapFlag(pod, lookup, !graph.isTemplatePod?.(pod));
+      const found = flag ? lookup(flag.namespace, flag.name) : undefined;
+      if (found) return found;
     }
   }
   return maps.find((cm) => NGINX_CONFIGMAP_NAMES.has(cm.metadata?.name ?? ''));

@@ -1,5 +1,6 @@
 import type { V1ConfigMap, V1NetworkPolicy, V1Pod, V1Service } from '@kubernetes/client-node';
 import type { ObjectRef } from '../cluster/types.js';
+import { configMapFlag } from '../dataplane/families/ingress-nginx.js';
 import { labelSelectorMatches, pathMatchScore } from '../graph/match.js';
 import type { ControllerInfo, Route, RouteGraph } from '../graph/types.js';
 import { readCniConfigs } from '../mtu/cni.js';
@@ -98,16 +99,16 @@ function findConfigMap(graph: RouteGraph, namespace: string, name: string): V1Co
   );
 }
 
-/** The controller's ConfigMap: --configmap=ns/name from its args, else the chart's default name. */
-export function controllerConfigMapName(ctl: ControllerInfo): { namespace: string; name: string } {
+/** The controller's ConfigMap: --configmap=ns/name from its args (expanded like the kubelet), else the chart's default name. */
+export function controllerConfigMapName(
+  ctl: ControllerInfo,
+  graph?: RouteGraph,
+): { namespace: string; name: string } {
   const ns = ctl.service.metadata?.namespace ?? 'default';
+  const lookup = graph ? (n: string, name: string) => findConfigMap(graph, n, name) : undefined;
   for (const p of ctl.pods.slice(0, 1)) {
-    for (const c of p.spec?.containers ?? []) {
-      for (const a of [...(c.args ?? []), ...(c.command ?? [])]) {
-        const m = /^--configmap=(?:([^/]+)\/)?(.+)$/.exec(a);
-        if (m?.[2]) return { namespace: m[1] ?? ns, name: m[2] };
-      }
-    }
+    const flag = configMapFlag(p, lookup, !graph?.isTemplatePod?.(p));
+    if (flag) return { namespace: flag.namespace, name: flag.name };
   }
   return {
     namespace: ns,
@@ -281,7 +282,7 @@ export function buildFacts(input: FactsInput): RouteFacts {
       facts.proxyBufferBytes = 65536;
       facts.proxyBufferSource = `${ctl.family} default 64k`;
     }
-    const cmRef = controllerConfigMapName(ctl);
+    const cmRef = controllerConfigMapName(ctl, graph);
     const cm = findConfigMap(graph, cmRef.namespace, cmRef.name);
     const cmTimeout = parseDurationS(cm?.data?.['proxy-read-timeout']);
     if (cmTimeout !== undefined) {

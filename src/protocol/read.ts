@@ -2,6 +2,7 @@ import type { V1Ingress, V1Namespace, V1Pod, V1Service } from '@kubernetes/clien
 import type { Kube } from '../cluster/kube.js';
 import { addObject } from '../cluster/parse.js';
 import { type ClusterSnapshot, emptySnapshot, type HTTPRoute, type SourceWarning } from '../cluster/types.js';
+import { configMapFlag } from '../dataplane/families/ingress-nginx.js';
 import { buildGraph } from '../graph/build.js';
 import { CONTROLLER_FAMILIES, GATEWAY_NAME_LABEL } from '../graph/controllers.js';
 import type { Route, RouteGraph } from '../graph/types.js';
@@ -223,14 +224,11 @@ export async function readRoute(
     const ns = ctl.metadata?.namespace ?? 'default';
     let cmName = `${(ctl.metadata?.name ?? 'ingress-nginx-controller').replace(/-controller$/, '')}-controller`;
     let cmNs = ns;
-    for (const c of ctlPods[0]?.[0]?.spec?.containers ?? []) {
-      for (const a of c.args ?? []) {
-        const m = /^--configmap=(?:([^/]+)\/)?(.+)$/.exec(a);
-        if (m?.[2]) {
-          cmName = m[2];
-          cmNs = m[1] ?? ns;
-        }
-      }
+    const pod = ctlPods[0]?.[0];
+    const flag = pod ? configMapFlag(pod) : undefined;
+    if (flag) {
+      cmName = flag.name;
+      cmNs = flag.namespace;
     }
     const cm = await kube.get('configmaps', cmNs, cmName);
     if (cm) add([cm]);

@@ -16,6 +16,19 @@ const scenarios: Scenario[] = [
   faultScenario('d5bp', 'backend-protocol-mismatch'),
   faultScenario('d5an', 'app-not-listening'),
   faultScenario('d5pt', 'proxy-timeout'),
+  // The timeout set only in the controller ConfigMap (named by --configmap=$(POD_NAMESPACE)/…).
+  {
+    name: 'd5ptc',
+    faults: ['proxy-timeout=configmap'],
+    expect: [
+      {
+        path: '/healthz',
+        status: 'broken',
+        cause: 'proxy-timeout',
+        summaryIncludes: ['ConfigMap ingress-nginx/ingress-nginx-controller'],
+      },
+    ],
+  },
   faultScenario('d5hb', 'upstream-header-too-big'),
 ];
 

@@ -19,6 +19,8 @@ export interface Expectation {
   cause?: CauseId;
   also?: CauseId[];
   applicationAnswer?: number;
+  /** Substrings the verdict's summary must contain (e.g. where a setting was read). */
+  summaryIncludes?: string[];
 }
 
 export interface Scenario {
@@ -73,6 +75,7 @@ export async function runScenario(t: TestContext, s: Scenario): Promise<void> {
       );
     // Nothing misattributed: a single fault names no other cause.
     if (!e.also) assert.deepEqual(v.also, [], `unexpected also[]: ${why}`);
+    for (const text of e.summaryIncludes ?? []) assert.ok(v.summary.includes(text), `"${text}": ${why}`);
     if (e.applicationAnswer) assert.equal(v.applicationAnswer?.status, e.applicationAnswer, why);
     else assert.equal(v.applicationAnswer, undefined, why);
     // The tool mutates nothing but its own probe pods, and deletes them.

@@ -164,6 +164,39 @@ test('facts: annotations beat the ConfigMap; backend-protocol annotation is read
   assert.equal(f.backend?.protocol, 'HTTPS');
 });
 
+test("facts: the chart's --configmap=$(POD_NAMESPACE)/… is expanded like the kubelet; the ConfigMap timeout counts", () => {
+  const controllerPod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: 'ingress-nginx-controller-7c9f8-x2lqp',
+      namespace: 'ingress-nginx',
+      labels: { 'app.kubernetes.io/name': 'ingress-nginx' },
+    },
+    spec: {
+      nodeName: 'n1',
+      containers: [
+        {
+          name: 'controller',
+          image: 'registry.k8s.io/ingress-nginx/controller:v1.12.1',
+          args: [
+            '/nginx-ingress-controller',
+            '--publish-service=$(POD_NAMESPACE)/ingress-nginx-controller',
+            '--configmap=$(POD_NAMESPACE)/ingress-nginx-controller',
+          ],
+          env: [{ name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } }],
+        },
+      ],
+    },
+    status: { phase: 'Running', podIP: '198.18.16.10' },
+  };
+  const all = [...objects(), controllerPod];
+  const graph = buildGraph(snapshotFromObjects(all, undefined, { live: true }));
+  const f = buildFacts({ graph, target: { scheme: 'http', host: 'app.example.test', path: '/', port: 80 } });
+  assert.equal(f.proxyReadTimeoutS, 30);
+  assert.match(f.proxyReadTimeoutSource, /ConfigMap ingress-nginx\/ingress-nginx-controller/);
+});
+
 test('facts: no rule for the host → routeFound false, the nearest route is kept for its backend', () => {
   const f = facts({ host: 'app.example.com' });
   assert.equal(f.routeFound, false);

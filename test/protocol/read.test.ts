@@ -20,6 +20,7 @@ async function readOnce(extra: string[]) {
       facts,
       pods: read.snapshot.pods.length,
       services: read.snapshot.services.length,
+      configMaps: read.snapshot.configMaps.map((c) => `${c.metadata?.namespace}/${c.metadata?.name}`),
     };
   } finally {
     await lab.close();
@@ -56,4 +57,45 @@ test('narrow reads: the route chain only, and the same number of requests with 6
   assert.equal(big.requests, small.requests, 'request count independent of unrelated objects');
   assert.equal(big.pods, small.pods, 'no unrelated pods read');
   assert.equal(big.services, small.services, 'no unrelated Services read');
+});
+
+test('narrow reads: the controller ConfigMap named by --configmap=$(POD_NAMESPACE)/NAME is read by name', async (t) => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'read-cm-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const labels = { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/instance': 'edge' };
+  const items = [
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'edge-controller', namespace: 'edge', labels },
+      spec: { type: 'LoadBalancer', selector: labels, ports: [{ name: 'http', port: 80, nodePort: 31080 }] },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'edge-controller-6b7d9-q8x2z', namespace: 'edge', labels },
+      spec: {
+        nodeName: 'node-1',
+        containers: [
+          {
+            name: 'controller',
+            image: 'registry.k8s.io/ingress-nginx/controller:v1.12.1',
+            args: ['/nginx-ingress-controller', '--configmap=$(POD_NAMESPACE)/edge-nginx-settings'],
+            env: [{ name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } }],
+          },
+        ],
+      },
+      status: { phase: 'Running', podIP: '198.18.16.30' },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'edge-nginx-settings', namespace: 'edge' },
+      data: { 'proxy-read-timeout': '7' },
+    },
+  ];
+  const extra = path.join(dir, 'edge.json');
+  await writeFile(extra, JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+  const r = await readOnce([extra]);
+  assert.ok(r.configMaps.includes('edge/edge-nginx-settings'), r.configMaps.join(', '));
 });
