@@ -5,7 +5,7 @@ import { CAUSE_IDS, type Cause, type CauseId } from './types.js';
  * faults). Signatures quote what users really see (status codes, exact log lines); confirm commands use
  * <placeholders> (<namespace>, <service>, <node-ip>, <node-port>, <lb-address>, <host>, <path>, <pod>, <ingress>,
  * <controller-namespace>, <controller-pod>, <port>, <target-port>) that reports fill in when known.
- * docs/causes.md and the README table are generated from this file (src/causes/readme-table.ts).
+ * docs/causes.md and the README table are generated from this file (src/report/catalog-docs.ts).
  */
 
 const K8S = 'https://kubernetes.io/docs';

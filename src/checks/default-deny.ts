@@ -1,5 +1,5 @@
 import type { V1NetworkPolicy } from '@kubernetes/client-node';
-import { isEmptySelector } from './selectors.js';
+import { selectsEverything } from '../graph/selector.js';
 import { strings } from './shape.js';
 import type { Check, Finding } from './types.js';
 
@@ -13,7 +13,8 @@ const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-leas
  */
 export function isDefaultDenyIngress(policy: V1NetworkPolicy): boolean {
   const spec = policy.spec;
-  if (!spec || !isEmptySelector(spec.podSelector)) return false;
+  // podSelector is a required value: absent is the empty selector, every pod of the namespace.
+  if (!spec || !selectsEverything(spec.podSelector, 'selects-everything')) return false;
   const types = strings(spec.policyTypes);
   const ingressApplies = types.length === 0 || types.includes('Ingress');
   if (!ingressApplies) return false;

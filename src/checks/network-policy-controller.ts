@@ -4,6 +4,7 @@ import type {
   V1NetworkPolicyPeer,
   V1Pod,
 } from '@kubernetes/client-node';
+import { formatLabels, labelSelectorMatches } from '../graph/selector.js';
 import {
   containersOf,
   distinctByOwner,
@@ -13,7 +14,7 @@ import {
   targetPortOf,
 } from './pod-spec.js';
 import { routedBackends, routeLabel } from './routed.js';
-import { formatLabels, namespaceLabelsOf, selectorMatches } from './selectors.js';
+import { namespaceLabelsOf } from './selectors.js';
 import { list, strings } from './shape.js';
 import type { Check, Finding } from './types.js';
 
@@ -24,7 +25,8 @@ export function ingressPoliciesFor(policies: readonly V1NetworkPolicy[], pod: V1
     if ((p.metadata?.namespace ?? 'default') !== ns || !p.spec) return false;
     const types = strings(p.spec.policyTypes);
     const ingress = types.length === 0 || types.includes('Ingress');
-    return ingress && selectorMatches(p.spec.podSelector, pod.metadata?.labels ?? {});
+    // podSelector is a required value, not a pointer: absent is the empty selector, every pod.
+    return ingress && labelSelectorMatches(p.spec.podSelector, pod.metadata?.labels, 'selects-everything');
   });
 }
 
@@ -55,10 +57,11 @@ function peerAdmits(
   if (peer.ipBlock) return true;
   if (!peer.namespaceSelector && !peer.podSelector) return false;
   const srcNs = src.metadata?.namespace ?? 'default';
+  // In a peer, no namespaceSelector means the policy's own namespace; no podSelector means every pod there.
   const nsOk = peer.namespaceSelector
-    ? selectorMatches(peer.namespaceSelector, nsLabels(srcNs))
+    ? labelSelectorMatches(peer.namespaceSelector, nsLabels(srcNs), 'selects-nothing')
     : srcNs === policyNs;
-  const podOk = peer.podSelector ? selectorMatches(peer.podSelector, src.metadata?.labels ?? {}) : true;
+  const podOk = labelSelectorMatches(peer.podSelector, src.metadata?.labels, 'selects-everything');
   return nsOk && podOk;
 }
 

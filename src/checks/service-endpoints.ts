@@ -1,7 +1,7 @@
 import type { V1Pod, V1Service } from '@kubernetes/client-node';
+import { formatLabels } from '../graph/selector.js';
 import type { BackendResolution, Route } from '../graph/types.js';
 import { routedServices, routeLabel } from './routed.js';
-import { formatLabels } from './selectors.js';
 import { list } from './shape.js';
 import type { Check, Finding } from './types.js';
 

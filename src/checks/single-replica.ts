@@ -1,8 +1,8 @@
 import type { V1Pod, V1PodDisruptionBudget } from '@kubernetes/client-node';
 import type { Workload } from '../cluster/types.js';
+import { labelSelectorMatches } from '../graph/selector.js';
 import { distinctByOwner, nsName, podOwnerName, podRef } from './pod-spec.js';
 import { routedServices, routeLabel } from './routed.js';
-import { selectorMatches } from './selectors.js';
 import type { Check, Finding } from './types.js';
 
 function replicasOf(w: Workload): number | undefined {
@@ -52,10 +52,9 @@ export const singleReplica: Check = {
       for (const w of workloads.values()) total += replicasOf(w) ?? 0;
       if (total > 1) continue;
       const ns = routed.service.metadata?.namespace ?? 'default';
-      const covered = (pdbsByNs.get(ns) ?? []).some(
-        (pdb) =>
-          pdb.spec?.selector !== undefined &&
-          pods.some((p) => selectorMatches(pdb.spec?.selector, p.metadata?.labels ?? {})),
+      const covered = (pdbsByNs.get(ns) ?? []).some((pdb) =>
+        // policy/v1: a PDB without a selector selects no pods; {} selects every pod of the namespace.
+        pods.some((p) => labelSelectorMatches(pdb.spec?.selector, p.metadata?.labels, 'selects-nothing')),
       );
       if (covered) continue;
       const pod = distinctByOwner(graph, pods)[0];

@@ -1,6 +1,6 @@
 import { connect, KubeError } from '../cluster/kube.js';
+import { RouteNotFound } from '../cluster/narrow.js';
 import { diagnose } from '../protocol/diagnose.js';
-import { RouteNotFound } from '../protocol/read.js';
 import { parseTarget, TargetError } from '../protocol/target.js';
 import type { Diagnosis } from '../protocol/types.js';
 import { renderDiagnosisHtml } from '../report/diagnose-html.js';

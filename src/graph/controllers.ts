@@ -3,7 +3,10 @@
  * Known implementations by their well-known labels, images and controller names; anything else is
  * recognised from IngressClass.spec.controller / GatewayClass.spec.controllerName and container args.
  */
-import type { V1Pod, V1Service } from '@kubernetes/client-node';
+import type { V1Pod, V1Service, V1ServicePort } from '@kubernetes/client-node';
+import type { ClusterSnapshot, Gateway } from '../cluster/types.js';
+import { arr, isStringMap, type NsIndex, nsOf, type PodIndex } from './indexes.js';
+import type { ControllerInfo, Route } from './types.js';
 
 export interface ControllerFamily {
   family: string;
@@ -214,4 +217,95 @@ export function familyImplementsGatewayController(
 ): boolean {
   const f = CONTROLLER_FAMILIES.find((x) => x.family === family);
   return f?.gatewayControllers.some((prefix) => controllerName.startsWith(prefix)) ?? false;
+}
+
+/** The ingress controller / Gateway data plane Services of a snapshot, and which of them carry a route. */
+export function controllerIndex(
+  snapshot: ClusterSnapshot,
+  pods: PodIndex,
+  gateways: NsIndex<Gateway>,
+): (route?: Route) => ControllerInfo[] {
+  let controllers: ControllerInfo[] | undefined;
+  function findControllers(): ControllerInfo[] {
+    const out: ControllerInfo[] = [];
+    for (const svc of snapshot.services) {
+      const type = svc.spec?.type;
+      if (type !== 'LoadBalancer' && type !== 'NodePort') continue;
+      const selector = svc.spec?.selector;
+      const svcPods =
+        isStringMap(selector) && Object.keys(selector).length > 0 ? pods.matching(nsOf(svc), selector) : [];
+      const sig = controllerSignals(svc, svcPods);
+      if (!isController(sig)) continue;
+      const classes = new Set<string>();
+      for (const c of snapshot.ingressClasses) {
+        const ctl = c.spec?.controller;
+        if (!ctl || !c.metadata?.name) continue;
+        if (sig.controllerClassArgs.includes(ctl) || familyImplementsIngressController(sig.family, ctl)) {
+          classes.add(c.metadata.name);
+        }
+      }
+      for (const c of sig.ingressClassArgs) classes.add(c);
+      for (const gc of snapshot.gatewayClasses) {
+        const name = gc.metadata?.name;
+        if (
+          name &&
+          typeof gc.spec?.controllerName === 'string' &&
+          familyImplementsGatewayController(sig.family, gc.spec.controllerName)
+        ) {
+          classes.add(name);
+        }
+      }
+      for (const g of sig.gateways) {
+        const slash = g.indexOf('/');
+        const cls = gateways.get(g.slice(0, slash), g.slice(slash + 1))?.spec?.gatewayClassName;
+        if (cls) classes.add(cls);
+      }
+      const lb = arr<{ ip?: string; hostname?: string }>(svc.status?.loadBalancer?.ingress)[0];
+      out.push({
+        service: svc,
+        pods: svcPods,
+        classes: [...classes].sort(),
+        loadBalancerAddress: lb?.ip ?? lb?.hostname,
+        nodePorts: arr<V1ServicePort>(svc.spec?.ports).map((p) => ({
+          name: p.name,
+          port: p.port,
+          nodePort: p.nodePort,
+          protocol: p.protocol,
+        })),
+        family: sig.family,
+        gateways: sig.gateways,
+        evidence: sig.evidence,
+      });
+    }
+    return out;
+  }
+
+  function controllersForRoute(all: ControllerInfo[], route: Route): ControllerInfo[] {
+    if (route.gateways && route.gateways.length > 0) {
+      const gwKeys = new Set(route.gateways.map((g) => `${g.namespace}/${g.name}`));
+      const byGateway = all.filter((c) => c.gateways?.some((g) => gwKeys.has(g)));
+      if (byGateway.length > 0) return byGateway;
+      const classes = new Set(route.gateways.map((g) => g.className).filter((c): c is string => !!c));
+      return all.filter((c) => c.classes.some((x) => classes.has(x)));
+    }
+    if (route.className) {
+      const byClass = all.filter((c) => c.classes.includes(route.className as string));
+      if (byClass.length > 0) return byClass;
+    }
+    // Class unknown to every controller (or none): the controllers we could not tie to a class.
+    return all.filter((c) => c.classes.length === 0);
+  }
+
+  // Per route: checks ask for every route, several times each.
+  const byRoute = new Map<Route, ControllerInfo[]>();
+  return (route) => {
+    controllers ??= findControllers();
+    if (!route) return controllers;
+    let found = byRoute.get(route);
+    if (!found) {
+      found = controllersForRoute(controllers, route);
+      byRoute.set(route, found);
+    }
+    return found;
+  };
 }

@@ -1,8 +1,7 @@
 /**
- * Host, path and label matching as Kubernetes and Gateway API define it. Pure functions, shared by the
+ * Host and path matching as Kubernetes and Gateway API define it (label selectors: selector.ts). Pure functions, shared by the
  * graph and the checks (e.g. duplicate-route compares with the same rules the graph resolves with).
  */
-import type { V1LabelSelector, V1LabelSelectorRequirement } from '@kubernetes/client-node';
 import type { PathMatchType } from './types.js';
 
 /** "Example.COM:8443." → "example.com"; "[::1]:80" → "::1". */
@@ -88,48 +87,4 @@ export function samePathClaim(
     return `Prefix:${p.length > 1 ? p.replace(/\/+$/, '') || '/' : p || '/'}`;
   };
   return norm(aType, aPath) === norm(bType, bPath);
-}
-
-/** A map selector (Service.spec.selector): every key=value must be present. Empty matches everything. */
-export function selectorMatches(
-  selector: Record<string, string>,
-  labels: Record<string, string> | undefined,
-): boolean {
-  for (const [k, v] of Object.entries(selector)) if (labels?.[k] !== v) return false;
-  return true;
-}
-
-function requirementMatches(
-  req: V1LabelSelectorRequirement,
-  labels: Record<string, string> | undefined,
-): boolean {
-  const has = labels !== undefined && Object.hasOwn(labels, req.key);
-  const value = labels?.[req.key];
-  const values = Array.isArray(req.values) ? req.values : [];
-  switch (req.operator) {
-    case 'In':
-      return has && values.includes(value as string);
-    case 'NotIn':
-      return !has || !values.includes(value as string);
-    case 'Exists':
-      return has;
-    case 'DoesNotExist':
-      return !has;
-    default:
-      return false; // an unknown operator selects nothing, as the API server would reject it
-  }
-}
-
-/**
- * A LabelSelector (NetworkPolicy, PDB, workloads). `{}` matches everything; undefined matches nothing
- * (as for PDB/NetworkPolicy peers, where a missing selector means "not this kind of peer").
- */
-export function labelSelectorMatches(
-  selector: V1LabelSelector | undefined,
-  labels: Record<string, string> | undefined,
-): boolean {
-  if (selector === undefined || selector === null) return false;
-  if (selector.matchLabels && !selectorMatches(selector.matchLabels, labels)) return false;
-  for (const req of selector.matchExpressions ?? []) if (!requirementMatches(req, labels)) return false;
-  return true;
 }

@@ -2,7 +2,7 @@ import { type DfPingResult, dfPingArgv, parseDfPing } from './ping.js';
 import type { PingResult } from './types.js';
 
 /**
- * Diagnose's view of one DF-bit ping, on top of H6's iputils parser (src/probes/ping.ts, shared with `mtu`).
+ * Diagnose's view of one DF-bit ping, on top of the iputils parser (src/probes/ping.ts, shared with `mtu`).
  * Payload size = MTU − 28 (IPv4 + ICMP headers).
  */
 export function pingArgv(target: string, payloadSize: number, waitS = 1): string[] {

@@ -1,25 +1,8 @@
-import type { PhaseId, ProbeKind } from '../protocol/types.js';
-
 /** Where a probe runs: here, a probe pod on a node, or a hostNetwork probe pod on a node. */
 export type VantageSpec = { kind: 'local' } | { kind: 'pod'; node: string } | { kind: 'node'; node: string };
 
 export function vantageId(v: VantageSpec): string {
   return v.kind === 'local' ? 'local' : `${v.kind}@${v.node}`;
-}
-
-/** One planned measurement: what, where, the exact argv, and its own hard timeout. */
-export interface ProbeSpec {
-  id: string;
-  phase: PhaseId;
-  kind: ProbeKind;
-  vantage: VantageSpec;
-  /** What it is aimed at, for people: "http://198.18.16.5:8080/healthz". */
-  target: string;
-  argv: string[];
-  /** Hard limit for the whole command (the tool's own timeout, e.g. curl --max-time, is shorter). */
-  timeoutMs: number;
-  /** How to read its output. */
-  parser: ParserSpec;
 }
 
 export type ParserSpec =

@@ -1,11 +1,12 @@
 import { CHECKS } from '../checks/index.js';
 import type { Finding } from '../checks/types.js';
+import type { NarrowKube } from '../cluster/narrow.js';
 import type { SourceWarning } from '../cluster/types.js';
 import { routeLabel } from '../graph/build.js';
 import type { Route, RouteGraph } from '../graph/types.js';
 import type { VantageProvider } from '../vantage/types.js';
 import { buildFacts } from './facts.js';
-import { type NarrowKube, readRoute } from './read.js';
+import { readRoute } from './read-plan.js';
 import { runDiagnosis } from './run.js';
 import type { Target } from './target.js';
 import type { Diagnosis, PhaseResult, RouteFacts } from './types.js';
@@ -76,17 +77,20 @@ function runChecks(graph: RouteGraph): Finding[] {
 export async function diagnose(o: DiagnoseOptions): Promise<Diagnosis> {
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
-  const read = await readRoute(o.kube, o.target, o.namespace !== undefined ? { namespace: o.namespace } : {});
+  const {
+    graph,
+    route: named,
+    read,
+  } = await readRoute(o.kube, o.target, o.namespace !== undefined ? { namespace: o.namespace } : {});
   const readMs = Date.now() - started;
-  const factsInput: Parameters<typeof buildFacts>[0] = { graph: read.graph, target: read.target };
-  if (read.route) factsInput.route = read.route;
+  const factsInput: Parameters<typeof buildFacts>[0] = { graph, target: read.target };
+  if (named) factsInput.route = named;
   if (o.lbAddress) factsInput.lbAddress = o.lbAddress;
   factsInput.ingressClassesRead = read.ingressClassesRead;
   const facts = buildFacts(factsInput);
   const route =
-    read.route ??
-    (read.target.host ? read.graph.resolve(read.target.host, read.target.path)?.route : undefined);
-  const findings = findingsForRoute(runChecks(read.graph), route, facts, {
+    named ?? (read.target.host ? graph.resolve(read.target.host, read.target.path)?.route : undefined);
+  const findings = findingsForRoute(runChecks(graph), route, facts, {
     ingressClasses: read.ingressClassesRead,
   });
   if (o.probePods && facts.nodes.length > 0) o.onNote?.('creating probe pods');

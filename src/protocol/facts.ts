@@ -1,7 +1,8 @@
 import type { V1ConfigMap, V1NetworkPolicy, V1Pod, V1Service } from '@kubernetes/client-node';
 import type { ObjectRef } from '../cluster/types.js';
 import { configMapFlag } from '../dataplane/families/ingress-nginx.js';
-import { labelSelectorMatches, pathMatchScore } from '../graph/match.js';
+import { pathMatchScore } from '../graph/match.js';
+import { labelSelectorMatches } from '../graph/selector.js';
 import type { ControllerInfo, Route, RouteGraph } from '../graph/types.js';
 import { readCniConfigs } from '../mtu/cni.js';
 import type { RouteFacts } from './types.js';
@@ -118,7 +119,7 @@ export function controllerConfigMapName(
 
 /** The pod MTU the CNI is configured with, read from its ConfigMap in its own format. */
 export function cniPodMtu(graph: RouteGraph): { mtu: number; source: string } | undefined {
-  // H6's CNI readers know each CNI's format and defaults; fall back to the few keys below.
+  // The CNI readers of mtu/cni.ts know each CNI's format and defaults; fall back to the few keys below.
   for (const cfg of readCniConfigs(graph.snapshot.configMaps)) {
     if (cfg.podMtu && cfg.podMtu > 0) {
       return {
@@ -178,7 +179,7 @@ export function healthCheckOf(svc: V1Service): { path: string; port?: number; so
 function policySelects(np: V1NetworkPolicy, labels: Record<string, string> | undefined): boolean {
   const types = np.spec?.policyTypes;
   const ingress = types ? types.includes('Ingress') : true;
-  return ingress && labelSelectorMatches(np.spec?.podSelector ?? {}, labels);
+  return ingress && labelSelectorMatches(np.spec?.podSelector, labels, 'selects-everything');
 }
 
 function ref(

@@ -1,7 +1,6 @@
 import type { Finding } from '../checks/types.js';
-import type { ProbeSpec } from '../probes/types.js';
 import type { ProbeSet } from './probe-set.js';
-import type { PhaseId, PhaseStatus, ProbeRecord, RouteFacts, Signal } from './types.js';
+import type { PhaseId, PhaseStatus, ProbeRecord, ProbeSpec, RouteFacts, Signal } from './types.js';
 
 /** Which vantages this diagnosis has (decided before planning; pods may be disabled or forbidden). */
 export interface Vantages {

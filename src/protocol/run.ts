@@ -3,7 +3,7 @@ import type { Finding } from '../checks/types.js';
 import { batchScript, parseBatch } from '../probes/batch.js';
 import { parseProbe } from '../probes/parse.js';
 import { shellJoin } from '../probes/shell.js';
-import type { ProbeData, ProbeSpec } from '../probes/types.js';
+import type { ProbeData } from '../probes/types.js';
 import { vantageId } from '../probes/types.js';
 import { type ExecResult, type Vantage, type VantageProvider, VantageUnavailable } from '../vantage/types.js';
 import type { PhaseDefinition, Vantages } from './phase.js';
@@ -13,7 +13,16 @@ import { loadBalancerPhase } from './phases/loadbalancer.js';
 import { nodePortPhase } from './phases/nodeport.js';
 import { servicePhase } from './phases/service.js';
 import { ProbeSet } from './probe-set.js';
-import type { HopReport, PhaseId, PhaseResult, ProbeRecord, RouteFacts, Signal, Verdict } from './types.js';
+import type {
+  HopReport,
+  PhaseId,
+  PhaseResult,
+  ProbeRecord,
+  ProbeSpec,
+  RouteFacts,
+  Signal,
+  Verdict,
+} from './types.js';
 import { decide } from './verdict.js';
 
 /** The five phases in the seed's order. */

@@ -2,8 +2,8 @@ import { CONNTRACK_COUNT_ARGV, CONNTRACK_STATS_ARGV } from '../probes/conntrack.
 import { pingArgv } from '../probes/df-ping-check.js';
 import { getentArgv } from '../probes/dns.js';
 import { type CurlOptions, curlArgv } from '../probes/http.js';
-import type { ProbeSpec, VantageSpec } from '../probes/types.js';
-import type { PhaseId } from './types.js';
+import type { VantageSpec } from '../probes/types.js';
+import type { PhaseId, ProbeSpec } from './types.js';
 
 /** Builders for the probes phases declare: each carries the argv a person would type. */
 

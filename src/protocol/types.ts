@@ -1,11 +1,27 @@
 import type { CauseId, Hop } from '../causes/types.js';
 import type { Finding } from '../checks/types.js';
 import type { ObjectRef } from '../cluster/types.js';
+import type { ParserSpec, VantageSpec } from '../probes/types.js';
 
 /** The diagnose report model (JSON schema version 1, documented in docs/json-schema-diagnose.md). */
 
 export type PhaseId = 'cluster' | 'service' | 'nodeport' | 'loadbalancer' | 'internet';
 export type ProbeKind = 'http' | 'ping' | 'dns' | 'tcp' | 'tls' | 'conntrack' | 'api';
+
+/** One measurement a phase plans: what, where, the exact argv, and its own hard timeout. */
+export interface ProbeSpec {
+  id: string;
+  phase: PhaseId;
+  kind: ProbeKind;
+  vantage: VantageSpec;
+  /** What it is aimed at, for people: "http://198.18.16.5:8080/healthz". */
+  target: string;
+  argv: string[];
+  /** Hard limit for the whole command (the tool's own timeout, e.g. curl --max-time, is shorter). */
+  timeoutMs: number;
+  /** How to read its output. */
+  parser: ParserSpec;
+}
 
 /** One measurement: where, the exact command a person can re-run, what it returned. */
 export interface ProbeRecord {
@@ -100,7 +116,7 @@ export interface Diagnosis {
   durationMs: number;
   /** Kubernetes API requests made for this diagnosis. */
   apiRequests: number;
-  /** Extensions (H5): replayable facts, the phases' signals, warnings about what could not run. */
+  /** Replayable facts, the phases' signals, warnings about what could not run. */
   facts?: RouteFacts;
   signals?: Signal[];
   warnings?: string[];
@@ -108,7 +124,7 @@ export interface Diagnosis {
   timings?: Record<string, number>;
 }
 
-// ---- Extensions by diagnose (H5); all optional so existing producers/consumers stay valid. ----
+// ---- Optional parts of the model, so older producers and consumers of schema version 1 stay valid. ----
 
 /**
  * What diagnose learnt about the route from the Kubernetes API, flattened to plain data. The phases and the

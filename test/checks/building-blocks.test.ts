@@ -3,33 +3,8 @@ import { test } from 'node:test';
 import { backendConfigName } from '../../src/checks/lb-health.js';
 import { admits, peersOf } from '../../src/checks/network-policy-controller.js';
 import { parseNginxSeconds } from '../../src/checks/routed.js';
-import { namespaceLabelsOf, selectorMatches } from '../../src/checks/selectors.js';
+import { namespaceLabelsOf } from '../../src/checks/selectors.js';
 import { emptySnapshot } from '../../src/cluster/types.js';
-
-test('selectorMatches: matchLabels and every matchExpressions operator', () => {
-  const labels = { app: 'web', tier: 'front' };
-  assert.equal(selectorMatches({}, labels), true);
-  assert.equal(selectorMatches({ matchLabels: { app: 'web' } }, labels), true);
-  assert.equal(selectorMatches({ matchLabels: { app: 'api' } }, labels), false);
-  assert.equal(
-    selectorMatches({ matchExpressions: [{ key: 'tier', operator: 'In', values: ['front'] }] }, labels),
-    true,
-  );
-  assert.equal(
-    selectorMatches({ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['front'] }] }, labels),
-    false,
-  );
-  assert.equal(
-    selectorMatches({ matchExpressions: [{ key: 'env', operator: 'NotIn', values: ['prod'] }] }, labels),
-    true,
-  );
-  assert.equal(selectorMatches({ matchExpressions: [{ key: 'app', operator: 'Exists' }] }, labels), true);
-  assert.equal(
-    selectorMatches({ matchExpressions: [{ key: 'app', operator: 'DoesNotExist' }] }, labels),
-    false,
-  );
-  assert.equal(selectorMatches({ matchExpressions: [{ key: 'app', operator: 'Bogus' }] }, labels), false);
-});
 
 test('namespaceLabelsOf adds kubernetes.io/metadata.name even without the Namespace object', () => {
   const snap = emptySnapshot(false);

@@ -1,13 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  hostMatches,
-  labelSelectorMatches,
-  normalizeHost,
-  pathMatchScore,
-  samePathClaim,
-  selectorMatches,
-} from '../../src/graph/match.js';
+import { hostMatches, normalizeHost, pathMatchScore, samePathClaim } from '../../src/graph/match.js';
 import type { PathMatchType } from '../../src/graph/types.js';
 
 describe('hosts', () => {
@@ -84,46 +77,5 @@ describe('paths', () => {
     assert.equal(samePathClaim('Prefix', '/foo', 'ImplementationSpecific', '/foo'), true);
     assert.equal(samePathClaim('Prefix', '/foo', 'Exact', '/foo'), false);
     assert.equal(samePathClaim('Exact', '/foo', 'Exact', '/foo'), true);
-  });
-});
-
-describe('selectors', () => {
-  it('map selectors need every key=value; {} matches everything', () => {
-    assert.equal(selectorMatches({ app: 'web' }, { app: 'web', tier: 'x' }), true);
-    assert.equal(selectorMatches({ app: 'web', tier: 'y' }, { app: 'web', tier: 'x' }), false);
-    assert.equal(selectorMatches({}, undefined), true);
-  });
-
-  it('label selectors: matchLabels AND expressions; undefined selects nothing; unknown operators nothing', () => {
-    const labels = { app: 'web', env: 'prod' };
-    assert.equal(labelSelectorMatches({}, labels), true);
-    assert.equal(labelSelectorMatches(undefined, labels), false);
-    assert.equal(labelSelectorMatches({ matchLabels: { app: 'web' } }, labels), true);
-    assert.equal(
-      labelSelectorMatches(
-        { matchExpressions: [{ key: 'env', operator: 'In', values: ['prod', 'stage'] }] },
-        labels,
-      ),
-      true,
-    );
-    assert.equal(
-      labelSelectorMatches(
-        { matchExpressions: [{ key: 'env', operator: 'NotIn', values: ['prod'] }] },
-        labels,
-      ),
-      false,
-    );
-    assert.equal(
-      labelSelectorMatches({ matchExpressions: [{ key: 'tier', operator: 'Exists' }] }, labels),
-      false,
-    );
-    assert.equal(
-      labelSelectorMatches({ matchExpressions: [{ key: 'tier', operator: 'DoesNotExist' }] }, labels),
-      true,
-    );
-    assert.equal(
-      labelSelectorMatches({ matchExpressions: [{ key: 'app', operator: 'Matches' }] }, labels),
-      false,
-    );
   });
 });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { connect } from '../../src/cluster/kube.js';
 import { buildFacts } from '../../src/protocol/facts.js';
-import { readRoute } from '../../src/protocol/read.js';
+import { readRoute } from '../../src/protocol/read-plan.js';
 import { parseTarget } from '../../src/protocol/target.js';
 import { startTestLab } from '../lab/api/harness.js';
 
@@ -14,13 +14,13 @@ async function readOnce(extra: string[]) {
   try {
     const kube = connect({ kubeconfig: lab.files.kubeconfigPath, env: {} });
     const read = await readRoute(kube, parseTarget('http://app.example.test/'));
-    const facts = buildFacts({ graph: read.graph, target: read.target });
+    const facts = buildFacts({ graph: read.graph, target: read.read.target });
     return {
       requests: kube.requestCount,
       facts,
-      pods: read.snapshot.pods.length,
-      services: read.snapshot.services.length,
-      configMaps: read.snapshot.configMaps.map((c) => `${c.metadata?.namespace}/${c.metadata?.name}`),
+      pods: read.read.snapshot.pods.length,
+      services: read.read.snapshot.services.length,
+      configMaps: read.read.snapshot.configMaps.map((c) => `${c.metadata?.namespace}/${c.metadata?.name}`),
     };
   } finally {
     await lab.close();

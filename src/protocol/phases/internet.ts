@@ -1,8 +1,7 @@
-import type { ProbeSpec } from '../../probes/types.js';
 import { type JudgeInput, type Judgement, type PhaseDefinition, WAIT } from '../phase.js';
 import { answered } from '../probe-set.js';
 import { dnsProbe, httpProbe, origin, pingProbe } from '../specs.js';
-import type { RouteFacts, Signal } from '../types.js';
+import type { ProbeSpec, RouteFacts, Signal } from '../types.js';
 import { endpointTargets } from './cluster.js';
 
 /**

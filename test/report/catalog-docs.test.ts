@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { CAUSES } from '../../src/causes/catalog.js';
+import { CAUSE_IDS } from '../../src/causes/types.js';
+import { CHECKS } from '../../src/checks/index.js';
 import {
   END_MARKER,
   FIX_COMMAND,
@@ -11,9 +13,7 @@ import {
   replaceBetweenMarkers,
   START_MARKER,
   sectionBetweenMarkers,
-} from '../../src/causes/readme-table.js';
-import { CAUSE_IDS } from '../../src/causes/types.js';
-import { CHECKS } from '../../src/checks/index.js';
+} from '../../src/report/catalog-docs.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 

@@ -1,29 +1,69 @@
-import type { V1Ingress, V1Namespace, V1Pod, V1Service } from '@kubernetes/client-node';
-import type { Kube } from '../cluster/kube.js';
-import { addObject } from '../cluster/parse.js';
-import { type ClusterSnapshot, emptySnapshot, type HTTPRoute, type SourceWarning } from '../cluster/types.js';
-import { configMapFlag } from '../dataplane/families/ingress-nginx.js';
-import { buildGraph } from '../graph/build.js';
-import { CONTROLLER_FAMILIES, GATEWAY_NAME_LABEL } from '../graph/controllers.js';
-import type { Route, RouteGraph } from '../graph/types.js';
-import { nearestRoute } from './facts.js';
-import type { Target } from './target.js';
-
 /**
- * Narrow reads for one diagnosis (≤ ~12 API requests, independent of how many unrelated objects the cluster
- * holds): the routes to find the one for the target, then only that route's Service, EndpointSlices (by
- * label), pods (by the Service selector), the Nodes, the backend namespace's NetworkPolicies, the controller
- * Service(s) by well-known labels and their pods, the CNI ConfigMaps and the controller ConfigMap by name.
+ * Narrow reads for one route (≤ ~12 API requests, independent of how many unrelated objects the cluster holds):
+ * the routes to find the one for the target, then only that route's Service, EndpointSlices (by label), pods (by
+ * the Service selector), the Nodes, the backend namespace's NetworkPolicies, the controller Service(s) by label and
+ * their pods, the kube-system ConfigMaps (CNI) and the controller's own configuration objects by name.
+ *
+ * The reader makes the requests; what the objects mean (which route the target resolves to, which objects are
+ * controllers, which ConfigMap a controller reads) is the caller's `NarrowPlan`, so this source knows nothing of
+ * the route graph or the data-plane model built on top of it.
  */
+import type { V1Ingress, V1Namespace, V1Pod, V1Service } from '@kubernetes/client-node';
+import type { Kube } from './kube.js';
+import { addObject } from './parse.js';
+import { type ClusterSnapshot, emptySnapshot, type HTTPRoute, type SourceWarning } from './types.js';
 
 export type NarrowKube = Pick<Kube, 'list' | 'get' | 'namespace' | 'warnings' | 'requestCount'>;
 
+/** What to read: a URL's host and path, or a route by name (the TARGET forms of diagnose and route). */
+export type RouteQuery =
+  | { kind: 'url'; scheme: 'http' | 'https'; host: string; port: number; path: string }
+  | { kind: 'ingress' | 'httproute'; namespace?: string; name: string };
+
+/** The request a diagnosis sends: from the URL, or derived from a route named by kind/name. */
+export interface RouteTarget {
+  scheme: 'http' | 'https';
+  host?: string;
+  path: string;
+  port: number;
+}
+
+export interface NamedRoute {
+  kind: 'Ingress' | 'HTTPRoute';
+  namespace: string;
+  name: string;
+}
+
+/** A configuration object a controller reads, by name (e.g. ingress-nginx's --configmap). */
+export interface ConfigObjectRef {
+  resource: 'configmaps';
+  namespace: string;
+  name: string;
+}
+
+/** The decisions between reads, made by the caller over the objects read so far. */
+export interface NarrowPlan {
+  /** Do these Ingresses route host+path? If not, HTTPRoutes are read too. */
+  ingressesRoute(ingresses: V1Ingress[], host: string, path: string): boolean;
+  /** Over the objects read so far: whether the target's route is an Ingress, and the backend to follow. */
+  locate(
+    objects: unknown[],
+    target: RouteTarget,
+    named: NamedRoute | undefined,
+  ): { ingressRoute: boolean; backend?: { namespace: string; serviceName: string } };
+  /** The label selector that finds controller Services (the Gateways' data planes when Gateways are named). */
+  controllerSelector(gatewayNames: string[]): string;
+  /** A label selector for controller Services when the first finds none. */
+  fallbackControllerSelector: string;
+  /** Configuration objects the controller reads, from its Service and pods. */
+  configObjects(controller: V1Service, pods: V1Pod[]): ConfigObjectRef[];
+}
+
 export interface NarrowRead {
   snapshot: ClusterSnapshot;
-  graph: RouteGraph;
-  /** Set when the target named the route (ingress/NAME, httproute/NAME). */
-  route?: Route;
-  target: { scheme: 'http' | 'https'; host?: string; path: string; port: number };
+  target: RouteTarget;
+  /** Set when the query named the route (ingress/NAME, httproute/NAME). */
+  named?: NamedRoute;
   warnings: SourceWarning[];
   /** IngressClasses were listed (not forbidden): a missing class is then a fact, not a gap in what we read. */
   ingressClassesRead: boolean;
@@ -37,13 +77,9 @@ export class RouteNotFound extends Error {
 }
 
 const LB_TYPES = new Set(['LoadBalancer', 'NodePort']);
-
-function controllerSelector(): string {
-  const names = [...new Set(CONTROLLER_FAMILIES.flatMap((f) => f.names))].filter((n) =>
-    /^[A-Za-z0-9._-]{1,63}$/.test(n),
-  );
-  return `app.kubernetes.io/name in (${names.join(',')})`;
-}
+/** At most this many controller Services, and parent Gateways read by name. */
+const MAX_CONTROLLERS = 2;
+const MAX_GATEWAYS = 3;
 
 function selectorString(sel: Record<string, string>): string {
   return Object.entries(sel)
@@ -51,63 +87,62 @@ function selectorString(sel: Record<string, string>): string {
     .join(',');
 }
 
-function ingressTarget(ing: V1Ingress): NarrowRead['target'] {
+/** The request for an Ingress named by the user: its first rule with a host, over HTTPS when TLS covers that host. */
+function ingressTarget(ing: V1Ingress): RouteTarget {
   const rule = ing.spec?.rules?.find((r) => r.host) ?? ing.spec?.rules?.[0];
   const host = rule?.host;
   const path = rule?.http?.paths?.[0]?.path ?? '/';
   const tls = !!host && (ing.spec?.tls ?? []).some((t) => (t.hosts ?? []).includes(host));
   const scheme = tls ? 'https' : 'http';
-  const t: NarrowRead['target'] = { scheme, path, port: tls ? 443 : 80 };
+  const t: RouteTarget = { scheme, path, port: tls ? 443 : 80 };
   if (host) t.host = host;
   return t;
 }
 
-function httpRouteTarget(r: HTTPRoute): NarrowRead['target'] {
+function httpRouteTarget(r: HTTPRoute): RouteTarget {
   const host = r.spec.hostnames?.[0];
   const path = r.spec.rules?.[0]?.matches?.[0]?.path?.value ?? '/';
-  const t: NarrowRead['target'] = { scheme: 'http', path, port: 80 };
+  const t: RouteTarget = { scheme: 'http', path, port: 80 };
   if (host) t.host = host;
   return t;
 }
 
-export async function readRoute(
+export async function readRouteObjects(
   kube: NarrowKube,
-  target: Target,
+  query: RouteQuery,
+  plan: NarrowPlan,
   opts: { namespace?: string } = {},
 ): Promise<NarrowRead> {
   const objects: unknown[] = [];
   const add = (items: unknown[]) => objects.push(...items);
-  let t: NarrowRead['target'];
-  let named: { kind: 'Ingress' | 'HTTPRoute'; namespace: string; name: string } | undefined;
+  let t: RouteTarget;
+  let named: NamedRoute | undefined;
   let httpRoutes: HTTPRoute[] = [];
 
-  if (target.kind === 'url') {
-    t = { scheme: target.scheme, host: target.host, path: target.path, port: target.port };
+  if (query.kind === 'url') {
+    t = { scheme: query.scheme, host: query.host, path: query.path, port: query.port };
     const ingresses = await kube.list('ingresses', { namespace: opts.namespace });
     add(ingresses);
-    const probe = emptySnapshot(true);
-    for (const i of ingresses) addObject(probe, i);
-    if (!buildGraph(probe).resolve(target.host, target.path)) {
+    if (!plan.ingressesRoute(ingresses, query.host, query.path)) {
       httpRoutes = await kube.list('httproutes', { namespace: opts.namespace });
       add(httpRoutes);
     }
-  } else if (target.kind === 'ingress') {
-    const ns = target.namespace ?? opts.namespace ?? kube.namespace;
-    const ing = await kube.get('ingresses', ns, target.name);
-    if (!ing)
-      throw new RouteNotFound(`ingress ${ns}/${target.name} not found (kubectl get ingress -n ${ns})`);
+  } else if (query.kind === 'ingress') {
+    const ns = query.namespace ?? opts.namespace ?? kube.namespace;
+    const ing = await kube.get('ingresses', ns, query.name);
+    if (!ing) throw new RouteNotFound(`ingress ${ns}/${query.name} not found (kubectl get ingress -n ${ns})`);
     add([ing]);
     t = ingressTarget(ing);
-    named = { kind: 'Ingress', namespace: ns, name: target.name };
+    named = { kind: 'Ingress', namespace: ns, name: query.name };
   } else {
-    const ns = target.namespace ?? opts.namespace ?? kube.namespace;
-    const r = await kube.get('httproutes', ns, target.name);
+    const ns = query.namespace ?? opts.namespace ?? kube.namespace;
+    const r = await kube.get('httproutes', ns, query.name);
     if (!r)
-      throw new RouteNotFound(`httproute ${ns}/${target.name} not found (kubectl get httproute -n ${ns})`);
+      throw new RouteNotFound(`httproute ${ns}/${query.name} not found (kubectl get httproute -n ${ns})`);
     httpRoutes = [r];
     add([r]);
     t = httpRouteTarget(r);
-    named = { kind: 'HTTPRoute', namespace: ns, name: target.name };
+    named = { kind: 'HTTPRoute', namespace: ns, name: query.name };
   }
 
   // Parent Gateways of the HTTPRoutes we hold (by name, at most a few).
@@ -119,25 +154,17 @@ export async function readRoute(
     }
   }
   const gateways = await Promise.all(
-    [...gwKeys].slice(0, 3).map((k) => {
+    [...gwKeys].slice(0, MAX_GATEWAYS).map((k) => {
       const [ns, name] = k.split('/');
-      return kube.get('gateways', ns, name ?? '');
+      return kube.get('gateways', ns ?? '', name ?? '');
     }),
   );
   add(gateways.filter((g) => g !== undefined));
 
-  // Find the route (and its class) over what we have so far.
-  const first = emptySnapshot(true);
-  for (const o of objects) addObject(first, o);
-  const g1 = buildGraph(first);
-  const route = named
-    ? g1.routesOf(named.kind, named.namespace, named.name)[0]
-    : t.host
-      ? g1.resolve(t.host, t.path)?.route
-      : undefined;
+  const located = plan.locate(objects, t, named);
   let ingressClassesRead = false;
-  // Only for a route that matches: for an unmatched host the class changes nothing (and the budget is tight).
-  if (route && route.source.kind === 'Ingress') {
+  // Only for an Ingress that matches: for an unmatched host the class changes nothing (and the budget is tight).
+  if (located.ingressRoute) {
     // Whether the route's class exists (and which is the default) decides whether any controller serves it.
     const before = kube.warnings.length;
     add(await kube.list('ingressclasses'));
@@ -147,7 +174,7 @@ export async function readRoute(
   }
 
   // The backend chain of the route (or of the nearest route, for the host trap).
-  const backend = (route ?? nearestRoute(g1, t.host, t.path))?.backends[0];
+  const backend = located.backend;
   const svc: V1Service | undefined = backend
     ? await kube.get('services', backend.namespace, backend.serviceName)
     : undefined;
@@ -166,18 +193,15 @@ export async function readRoute(
       : Promise.resolve([] as V1Pod[]),
     backend ? kube.list('networkpolicies', { namespace: backend.namespace }) : Promise.resolve([]),
     kube.list('nodes'),
-    kube.list('services', {
-      labelSelector:
-        gwNames.length > 0 ? `${GATEWAY_NAME_LABEL} in (${gwNames.join(',')})` : controllerSelector(),
-    }),
+    kube.list('services', { labelSelector: plan.controllerSelector(gwNames) }),
   ]);
   add([...slices, ...pods, ...policies, ...nodes]);
   let controllers = ctlServices.filter((s) => LB_TYPES.has(s.spec?.type ?? ''));
   if (controllers.length === 0) {
-    const generic = await kube.list('services', { labelSelector: 'app.kubernetes.io/component=controller' });
+    const generic = await kube.list('services', { labelSelector: plan.fallbackControllerSelector });
     controllers = generic.filter((s) => LB_TYPES.has(s.spec?.type ?? ''));
   }
-  controllers = controllers.slice(0, 2);
+  controllers = controllers.slice(0, MAX_CONTROLLERS);
   add(controllers);
 
   const namespaces = new Set<string>();
@@ -218,20 +242,12 @@ export async function readRoute(
         },
       ]);
   }
-  // The controller's own ConfigMap (timeouts, buffer sizes), by name.
+  // The first controller's own configuration (timeouts, buffer sizes), by name.
   const ctl = controllers[0];
   if (ctl) {
-    const ns = ctl.metadata?.namespace ?? 'default';
-    let cmName = `${(ctl.metadata?.name ?? 'ingress-nginx-controller').replace(/-controller$/, '')}-controller`;
-    let cmNs = ns;
-    const pod = ctlPods[0]?.[0];
-    const flag = pod ? configMapFlag(pod) : undefined;
-    if (flag) {
-      cmName = flag.name;
-      cmNs = flag.namespace;
-    }
-    const cm = await kube.get('configmaps', cmNs, cmName);
-    if (cm) add([cm]);
+    const refs = plan.configObjects(ctl, ctlPods[0] ?? []);
+    const found = await Promise.all(refs.map((r) => kube.get(r.resource, r.namespace, r.name)));
+    add(found.filter((o) => o !== undefined));
   }
 
   const snapshot = emptySnapshot(true);
@@ -243,11 +259,7 @@ export async function readRoute(
     seen.add(id);
     addObject(snapshot, o);
   }
-  const graph = buildGraph(snapshot);
-  const out: NarrowRead = { snapshot, graph, target: t, warnings: [...kube.warnings], ingressClassesRead };
-  if (named) {
-    const r = graph.routesOf(named.kind, named.namespace, named.name)[0];
-    if (r) out.route = r;
-  }
+  const out: NarrowRead = { snapshot, target: t, warnings: [...kube.warnings], ingressClassesRead };
+  if (named) out.named = named;
   return out;
 }

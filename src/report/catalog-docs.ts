@@ -2,21 +2,21 @@
  * The cause catalog as documentation, generated from CAUSES and the checks' metadata so the docs cannot drift:
  * the README table (between `<!-- catalog:start -->` and `<!-- catalog:end -->`) and docs/causes.md.
  *
- *   node dist/src/causes/readme-table.js            print the README table
- *   node dist/src/causes/readme-table.js --write    update README.md (between the markers) and docs/causes.md
- *   node dist/src/causes/readme-table.js --check    exit 1 when either is stale
+ *   node dist/src/report/catalog-docs.js            print the README table
+ *   node dist/src/report/catalog-docs.js --write    update README.md (between the markers) and docs/causes.md
+ *   node dist/src/report/catalog-docs.js --check    exit 1 when either is stale
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CAUSES } from '../causes/catalog.js';
+import { CAUSE_IDS, type Cause, type CauseId, HOP_NAMES, type Hop } from '../causes/types.js';
 import { CHECKS } from '../checks/index.js';
 import type { Check } from '../checks/types.js';
-import { CAUSES } from './catalog.js';
-import { CAUSE_IDS, type Cause, type CauseId, HOP_NAMES, type Hop } from './types.js';
 
 export const START_MARKER = '<!-- catalog:start -->';
 export const END_MARKER = '<!-- catalog:end -->';
-export const FIX_COMMAND = 'node dist/src/causes/readme-table.js --write';
+export const FIX_COMMAND = 'node dist/src/report/catalog-docs.js --write';
 
 /** Causes in hop order, catalog order within a hop. */
 function causesByHop(): Cause[] {
