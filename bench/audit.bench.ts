@@ -297,7 +297,7 @@ export async function writeCluster(file: string, scale: number, format: 'json' |
   return count;
 }
 
-interface RunResult {
+export interface RunResult {
   ms: number;
   /** user + system CPU time of the child (all its threads, GC included). */
   cpuMs: number;
@@ -306,7 +306,8 @@ interface RunResult {
   findings: number;
 }
 
-async function runAudit(file: string, dir: string): Promise<RunResult> {
+/** One `audit -f FILE -o json` in a child process; `bin` is another checkout's CLI for side-by-side runs. */
+export async function runAudit(file: string, dir: string, bin = BIN): Promise<RunResult> {
   const hook = path.join(dir, 'rss-hook.cjs');
   const rssFile = path.join(dir, 'rss.txt');
   const outFile = path.join(dir, 'out.json');
@@ -317,7 +318,7 @@ async function runAudit(file: string, dir: string): Promise<RunResult> {
   const started = process.hrtime.bigint();
   const code = await new Promise<number>((resolve, reject) => {
     const out = createWriteStream(outFile);
-    const child = spawn(process.execPath, ['-r', hook, BIN, 'audit', '-f', file, '-o', 'json'], {
+    const child = spawn(process.execPath, ['-r', hook, bin, 'audit', '-f', file, '-o', 'json'], {
       env: { ...process.env, BENCH_RSS_FILE: rssFile, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -344,13 +345,13 @@ async function runAudit(file: string, dir: string): Promise<RunResult> {
   };
 }
 
-function median(xs: number[]): number {
+export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor((s.length - 1) / 2)];
 }
 
 /** CPU seconds of a fixed loop (~0.3 s on an idle modern core): lets readers scale numbers from a busy machine. */
-function calibrate(): number {
+export function calibrate(): number {
   const started = process.cpuUsage();
   let s = 0;
   for (let i = 0; i < 3e8; i++) s += i;
