@@ -36,7 +36,7 @@ export const UNDERLAY = {
 
 export const CLUSTER = {
   podCidr: '198.18.16.0/20',
-  serviceCidr: '198.18.128.0/20',
+  serviceCidr: '198.18.128.0/17',
   dnsServiceIP: '198.18.128.10',
   domain: 'cluster.local',
   /** VXLAN overhead: outer Ethernet 14 + IP 20 + UDP 8 + VXLAN 8. */

@@ -6,10 +6,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { startControlPlane } from '../control-plane.js';
 import { createNetnsPodRuntime } from '../pod-runtime.js';
 import type { PodRuntime } from '../runtime.js';
 import { apiFilePaths, readApiFiles } from './files.js';
-import { startLabApi } from './server.js';
 import { ObjectStore } from './store.js';
 
 interface Args {
@@ -98,7 +98,9 @@ async function main(): Promise<number> {
     return 2;
   }
   const runtime: PodRuntime = await createNetnsPodRuntime(args.state);
-  const api = await startLabApi({
+  const caCert = await readFile(apiFilePaths(args.state).caPath, 'utf8');
+  const cp = await startControlPlane({
+    caCert,
     store,
     runtime,
     host: listen.host,
@@ -107,14 +109,14 @@ async function main(): Promise<number> {
     token: files.token,
     accessLog: args.accessLog ? process.stderr : undefined,
   });
-  process.stdout.write(`listening ${listen.host}:${api.port}\n`);
+  process.stdout.write(`listening ${listen.host}:${cp.api.port}\n`);
   await new Promise<void>((resolve) => {
     let stopping = false;
     const stop = () => {
       if (stopping) return;
       stopping = true;
       const force = setTimeout(() => resolve(), 5000);
-      api.close().finally(() => {
+      cp.close().finally(() => {
         clearTimeout(force);
         resolve();
       });

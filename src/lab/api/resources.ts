@@ -1,4 +1,37 @@
-/** The resources the lab API serves: one table drives discovery, routing, storage and printing. */
+import {
+  daemonSetStrategy,
+  deploymentStrategy,
+  replicaSetStrategy,
+  statefulSetStrategy,
+} from './kinds/apps.js';
+import {
+  configMapStrategy,
+  eventStrategy,
+  namespaceStrategy,
+  nodeStrategy,
+  plainStrategy,
+  secretStrategy,
+} from './kinds/core.js';
+import {
+  backendTLSPolicyStrategy,
+  gatewayClassStrategy,
+  gatewayStrategy,
+  genericCustomStrategy,
+  referenceGrantStrategy,
+  routeStrategy,
+} from './kinds/custom.js';
+import {
+  endpointSliceStrategy,
+  ingressClassStrategy,
+  ingressStrategy,
+  networkPolicyStrategy,
+  pdbStrategy,
+} from './kinds/networking.js';
+import { podStrategy } from './kinds/pod.js';
+import { serviceStrategy } from './kinds/service.js';
+import type { KindStrategy } from './kinds/types.js';
+
+/** The resources the lab API serves: one table drives discovery, routing, storage, writes and printing. */
 export interface ResourceInfo {
   group: string; // '' for the core group
   version: string;
@@ -8,13 +41,14 @@ export interface ResourceInfo {
   namespaced: boolean;
   shortNames: string[];
   categories: string[];
-  /** Pods are writable (create/delete/deletecollection, exec); everything else is read-only. */
-  writable: boolean;
+  /** A custom resource (CRD): no strategic merge patch, list items keep kind/apiVersion. */
+  custom: boolean;
+  /** Every kind takes writes; synthesized ones (leases of nodes) too, like a real cluster's. */
+  strategy: KindStrategy;
   subresources: { name: string; kind: string; verbs: string[] }[];
 }
 
-const READ_VERBS = ['get', 'list', 'watch'];
-const POD_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'watch'];
+const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 function r(
   group: string,
@@ -22,9 +56,16 @@ function r(
   resource: string,
   kind: string,
   namespaced: boolean,
+  strategy: KindStrategy,
   shortNames: string[] = [],
   categories: string[] = [],
 ): ResourceInfo {
+  const custom = group.endsWith('.k8s.io') ? group === 'gateway.networking.k8s.io' : group.includes('.');
+  const subresources: ResourceInfo['subresources'] = [];
+  if (strategy.statusSubresource)
+    subresources.push({ name: 'status', kind, verbs: ['get', 'patch', 'update'] });
+  if (strategy.scale)
+    subresources.push({ name: 'scale', kind: custom ? 'Scale' : 'Scale', verbs: ['get', 'patch', 'update'] });
   return {
     group,
     version,
@@ -34,52 +75,70 @@ function r(
     namespaced,
     shortNames,
     categories,
-    writable: false,
-    subresources: [],
+    custom,
+    strategy,
+    subresources,
   };
 }
 
+const GW = 'gateway.networking.k8s.io';
+
 export const RESOURCES: readonly ResourceInfo[] = [
-  r('', 'v1', 'namespaces', 'Namespace', false, ['ns']),
-  r('', 'v1', 'nodes', 'Node', false, ['no']),
-  {
-    ...r('', 'v1', 'pods', 'Pod', true, ['po'], ['all']),
-    writable: true,
-    subresources: [{ name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] }],
-  },
-  r('', 'v1', 'services', 'Service', true, ['svc'], ['all']),
-  r('', 'v1', 'endpoints', 'Endpoints', true, ['ep']),
-  r('', 'v1', 'configmaps', 'ConfigMap', true, ['cm']),
-  r('', 'v1', 'events', 'Event', true, ['ev']),
-  r('discovery.k8s.io', 'v1', 'endpointslices', 'EndpointSlice', true),
-  r('networking.k8s.io', 'v1', 'ingresses', 'Ingress', true, ['ing']),
-  r('networking.k8s.io', 'v1', 'ingressclasses', 'IngressClass', false),
-  r('networking.k8s.io', 'v1', 'networkpolicies', 'NetworkPolicy', true, ['netpol']),
-  r('apps', 'v1', 'deployments', 'Deployment', true, ['deploy'], ['all']),
-  r('apps', 'v1', 'statefulsets', 'StatefulSet', true, ['sts'], ['all']),
-  r('apps', 'v1', 'daemonsets', 'DaemonSet', true, ['ds'], ['all']),
-  r('apps', 'v1', 'replicasets', 'ReplicaSet', true, ['rs'], ['all']),
-  r('policy', 'v1', 'poddisruptionbudgets', 'PodDisruptionBudget', true, ['pdb']),
-  r('gateway.networking.k8s.io', 'v1', 'gateways', 'Gateway', true, ['gtw'], ['gateway-api']),
-  r('gateway.networking.k8s.io', 'v1', 'gatewayclasses', 'GatewayClass', false, ['gc'], ['gateway-api']),
-  r('gateway.networking.k8s.io', 'v1', 'httproutes', 'HTTPRoute', true, [], ['gateway-api']),
-  r('gateway.networking.k8s.io', 'v1', 'grpcroutes', 'GRPCRoute', true, [], ['gateway-api']),
+  r('', 'v1', 'namespaces', 'Namespace', false, namespaceStrategy, ['ns']),
+  r('', 'v1', 'nodes', 'Node', false, nodeStrategy, ['no']),
+  (() => {
+    const pods = r('', 'v1', 'pods', 'Pod', true, podStrategy, ['po'], ['all']);
+    pods.subresources.push({ name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] });
+    return pods;
+  })(),
+  r('', 'v1', 'services', 'Service', true, serviceStrategy, ['svc'], ['all']),
+  r('', 'v1', 'endpoints', 'Endpoints', true, plainStrategy('subdomain', { allowCreateOnUpdate: true }), [
+    'ep',
+  ]),
+  r('', 'v1', 'configmaps', 'ConfigMap', true, configMapStrategy, ['cm']),
+  r('', 'v1', 'secrets', 'Secret', true, secretStrategy),
+  r('', 'v1', 'serviceaccounts', 'ServiceAccount', true, plainStrategy(), ['sa']),
+  r('', 'v1', 'events', 'Event', true, eventStrategy, ['ev']),
+  r('discovery.k8s.io', 'v1', 'endpointslices', 'EndpointSlice', true, endpointSliceStrategy),
+  r('networking.k8s.io', 'v1', 'ingresses', 'Ingress', true, ingressStrategy, ['ing']),
+  r('networking.k8s.io', 'v1', 'ingressclasses', 'IngressClass', false, ingressClassStrategy),
+  r('networking.k8s.io', 'v1', 'networkpolicies', 'NetworkPolicy', true, networkPolicyStrategy, ['netpol']),
+  r('apps', 'v1', 'deployments', 'Deployment', true, deploymentStrategy, ['deploy'], ['all']),
+  r('apps', 'v1', 'statefulsets', 'StatefulSet', true, statefulSetStrategy, ['sts'], ['all']),
+  r('apps', 'v1', 'daemonsets', 'DaemonSet', true, daemonSetStrategy, ['ds'], ['all']),
+  r('apps', 'v1', 'replicasets', 'ReplicaSet', true, replicaSetStrategy, ['rs'], ['all']),
+  r('policy', 'v1', 'poddisruptionbudgets', 'PodDisruptionBudget', true, pdbStrategy, ['pdb']),
+  r(GW, 'v1', 'gateways', 'Gateway', true, gatewayStrategy, ['gtw'], ['gateway-api']),
+  r(GW, 'v1', 'gatewayclasses', 'GatewayClass', false, gatewayClassStrategy, ['gc'], ['gateway-api']),
+  r(GW, 'v1', 'httproutes', 'HTTPRoute', true, routeStrategy, [], ['gateway-api']),
+  r(GW, 'v1', 'grpcroutes', 'GRPCRoute', true, routeStrategy, [], ['gateway-api']),
   r(
-    'gateway.networking.k8s.io',
-    'v1alpha3',
+    GW,
+    'v1beta1',
+    'referencegrants',
+    'ReferenceGrant',
+    true,
+    referenceGrantStrategy,
+    ['refgrant'],
+    ['gateway-api'],
+  ),
+  r(
+    GW,
+    'v1',
     'backendtlspolicies',
     'BackendTLSPolicy',
     true,
+    backendTLSPolicyStrategy,
     ['btlspolicy'],
     ['gateway-api'],
   ),
-  r('cloud.google.com', 'v1', 'backendconfigs', 'BackendConfig', true, ['bc']),
-  // Not lab objects: synthesized per node so `kubectl describe node` shows a lease instead of an error.
-  r('coordination.k8s.io', 'v1', 'leases', 'Lease', true),
+  r('cloud.google.com', 'v1', 'backendconfigs', 'BackendConfig', true, genericCustomStrategy, ['bc']),
+  // Synthesized per node (the kubelet's heartbeat) so `kubectl describe node` shows a lease.
+  r('coordination.k8s.io', 'v1', 'leases', 'Lease', true, plainStrategy()),
 ];
 
-export function verbsOf(info: ResourceInfo): string[] {
-  return info.writable ? POD_VERBS : READ_VERBS;
+export function verbsOf(_info: ResourceInfo): string[] {
+  return ALL_VERBS;
 }
 
 export function apiVersionOf(info: ResourceInfo): string {

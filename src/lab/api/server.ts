@@ -4,7 +4,9 @@ import { createServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { parse as parseYaml } from 'yaml';
 import type { PodRuntime } from '../runtime.js';
+import { CLUSTER } from '../topology.js';
 import {
   aggregatedDiscovery,
   apiGroupList,
@@ -13,7 +15,10 @@ import {
   SERVER_VERSION,
 } from './discovery.js';
 import { EXEC_PROTOCOLS, negotiateProtocol, parseExecRequest, runExecSession } from './exec.js';
+import { openApiDocument, openApiRoot } from './openapi.js';
+import { patchTypeOf } from './patch.js';
 import { PODS, PodLifecycle } from './pods.js';
+import { type DeleteOptions, Registry, type WriteOptions } from './registry.js';
 import { apiVersionOf, findResource, type ResourceInfo } from './resources.js';
 import {
   matchesFields,
@@ -44,6 +49,8 @@ export interface LabApiOptions {
   token: string;
   /** Writes one line per request (method, path, status, ms) to this stream; off by default. */
   accessLog?: NodeJS.WritableStream;
+  /** The write path; made over `store` when not given (the control plane shares one with its controllers). */
+  registry?: Registry;
 }
 
 export interface LabApi {
@@ -101,7 +108,8 @@ function discoveryVersion(accept: string | undefined): 'v2' | 'v2beta1' | undefi
 
 export async function startLabApi(opts: LabApiOptions): Promise<LabApi> {
   const { store, runtime } = opts;
-  const pods = new PodLifecycle(store, runtime);
+  const registry = opts.registry ?? new Registry(store, { serviceCidr: CLUSTER.serviceCidr });
+  const pods = new PodLifecycle(store, registry, runtime);
   const expected = Buffer.from(`Bearer ${opts.token}`);
   let requestCount = 0;
   const watches = new Set<() => void>();
@@ -199,6 +207,16 @@ export async function startLabApi(opts: LabApiOptions): Promise<LabApi> {
     if (!authorized(req)) return sendJson(res, 401, unauthorized());
     if (path === '/debug/request-count') return sendJson(res, 200, { requestCount });
     if (req.headers.upgrade) throw badRequest('upgrade requests are only served for pods/exec');
+    if (path === '/openapi/v3' || path.startsWith('/openapi/v3/')) {
+      if (req.method !== 'GET') throw methodNotAllowed(undefined, `${req.method} ${path}`);
+      if (path === '/openapi/v3') return sendJson(res, 200, openApiRoot());
+      const doc = openApiDocument(path.slice('/openapi/v3/'.length));
+      if (!doc)
+        throw new ApiError(status(404, 'NotFound', 'the server could not find the requested resource'));
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(doc) });
+      res.end(doc);
+      return;
+    }
     const route = routePath(path);
     if (route.type === 'json') {
       if (req.method !== 'GET') throw methodNotAllowed(undefined, `${req.method} ${path}`);
@@ -214,11 +232,8 @@ export async function startLabApi(opts: LabApiOptions): Promise<LabApi> {
     const { target } = route;
     const { info } = target;
     const params = url.searchParams;
-    if (target.subresource === 'status' && req.method === 'GET') {
-      // readNamespacedPodStatus and friends: the object itself, as the real status subresource returns.
-      const obj = store.get(info, target.namespace, target.name!);
-      if (!obj) throw notFound(info, target.name!);
-      return sendObject(req, res, 200, info, obj);
+    if (target.subresource === 'status' || target.subresource === 'scale') {
+      return subresource(req, res, target, params);
     }
     if (target.subresource) {
       if (target.subresource === 'exec' && info === PODS) {
@@ -230,7 +245,7 @@ export async function startLabApi(opts: LabApiOptions): Promise<LabApi> {
         status(
           404,
           'NotFound',
-          `the lab API does not serve ${info.resource}/${target.subresource} (only pods/exec)`,
+          `the lab API does not serve ${info.resource}/${target.subresource} (only pods/exec, status and scale)`,
           {
             name: target.name,
             kind: info.resource,
@@ -256,26 +271,102 @@ export async function startLabApi(opts: LabApiOptions): Promise<LabApi> {
       if (!obj) throw notFound(info, target.name!);
       return sendObject(req, res, 200, info, obj);
     }
-    if (!info.writable) throw methodNotAllowed(info, `${info.resource} are read-only in the lab`);
+    const write = writeOptions(req, params);
     if (method === 'POST' && collection) {
-      if (!target.namespace) throw methodNotAllowed(info, 'create pods in a namespace');
-      const body = await readJson(req);
-      const created = pods.create(target.namespace, body);
-      return sendObject(req, res, 201, info, created);
+      if (info.namespaced && !target.namespace)
+        throw methodNotAllowed(
+          info,
+          `create ${info.resource} in a namespace (POST /…/namespaces/NS/${info.resource})`,
+        );
+      const body = await readBody(req);
+      const { object, warnings } = registry.create(info, target.namespace, body, write);
+      return sendObject(req, res, 201, info, object, warnings);
+    }
+    if (method === 'PUT' && !collection) {
+      const body = await readBody(req);
+      const { object, warnings, created } = registry.update(
+        info,
+        target.namespace,
+        target.name!,
+        body,
+        write,
+      );
+      return sendObject(req, res, created ? 201 : 200, info, object, warnings);
+    }
+    if (method === 'PATCH' && !collection) {
+      const type = patchTypeOf(req.headers['content-type'], !info.custom);
+      const body = await readBody(req, type === 'apply');
+      const { object, warnings } = registry.patch(info, target.namespace, target.name!, type, body, write);
+      return sendObject(req, res, 200, info, object, warnings);
     }
     if (method === 'DELETE' && !collection) {
-      const last = await pods.delete(target.namespace ?? 'default', target.name!);
-      return sendObject(req, res, 200, info, last);
+      const options = await deleteOptions(req, params);
+      const current = store.get(info, target.namespace, target.name!);
+      if (current && info === PODS) pods.assertDeletable(current);
+      const { object, deleted } = registry.delete(info, target.namespace, target.name!, options, write);
+      return sendObject(req, res, deleted ? 200 : 202, info, object);
     }
     if (method === 'DELETE' && collection) {
+      const options = await deleteOptions(req, params);
       const { labels, fields } = selectors(info, params);
       const matches = store
         .list(info, target.namespace)
         .filter((o) => matchesLabels(labels, o.metadata.labels) && matchesFields(info.resource, fields, o));
-      const deleted = await pods.deleteCollection(matches);
+      if (info === PODS) for (const p of matches) pods.assertDeletable(p);
+      const deleted = matches.map(
+        (o) => registry.delete(info, o.metadata.namespace, o.metadata.name, options, write).object,
+      );
       return sendJson(res, 200, listBody(info, deleted, { resourceVersion: store.resourceVersion }));
     }
-    throw methodNotAllowed(info, `${method} is not supported on ${info.resource} in the lab`);
+    throw methodNotAllowed(
+      info,
+      `${method} is not supported on ${collection ? 'a collection of ' : ''}${info.resource}`,
+    );
+  }
+
+  /** GET/PUT/PATCH on …/status and …/scale. */
+  async function subresource(
+    req: IncomingMessage,
+    res: ServerResponse,
+    target: Target,
+    params: URLSearchParams,
+  ) {
+    const { info } = target;
+    const sub = target.subresource as 'status' | 'scale';
+    if (!info.subresources.some((s) => s.name === sub)) {
+      throw new ApiError(
+        status(
+          404,
+          'NotFound',
+          `the server could not find the requested resource (${info.resource}/${sub})`,
+          {
+            name: target.name,
+            kind: info.resource,
+          },
+        ),
+      );
+    }
+    const method = req.method ?? 'GET';
+    const name = target.name as string;
+    if (method === 'GET') {
+      if (sub === 'scale') return sendJson(res, 200, registry.getScale(info, target.namespace, name));
+      const obj = store.get(info, target.namespace, name);
+      if (!obj) throw notFound(info, name);
+      return sendObject(req, res, 200, info, obj);
+    }
+    const write = writeOptions(req, params);
+    if (method === 'PUT') {
+      const body = await readBody(req);
+      const { object, warnings } = registry.update(info, target.namespace, name, body, write, sub);
+      return sub === 'scale' ? sendJson(res, 200, object) : sendObject(req, res, 200, info, object, warnings);
+    }
+    if (method === 'PATCH') {
+      const type = patchTypeOf(req.headers['content-type'], !info.custom);
+      const body = await readBody(req, type === 'apply');
+      const { object, warnings } = registry.patch(info, target.namespace, name, type, body, write, sub);
+      return sub === 'scale' ? sendJson(res, 200, object) : sendObject(req, res, 200, info, object, warnings);
+    }
+    throw methodNotAllowed(info, `${method} is not supported on ${info.resource}/${sub}`);
   }
 
   function selectors(info: ResourceInfo, params: URLSearchParams) {
@@ -331,7 +422,14 @@ export async function startLabApi(opts: LabApiOptions): Promise<LabApi> {
     code: number,
     info: ResourceInfo,
     obj: KubeObject,
+    warnings: string[] = [],
   ): void {
+    // The real API's warning header (kubectl prints "Warning: unknown field …").
+    if (warnings.length)
+      res.setHeader(
+        'Warning',
+        warnings.map((w) => `299 - ${JSON.stringify(w)}`),
+      );
     const rep = parseAccept(req.headers.accept);
     if (rep.as === 'table') {
       sendTable(
@@ -478,12 +576,14 @@ function partial(o: KubeObject, version: string): Record<string, unknown> {
   return { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${version}`, metadata: o.metadata };
 }
 
+/** Items of built-in lists come without kind/apiVersion, as the real API encodes typed lists; custom ones keep them. */
 function listBody(
   info: ResourceInfo,
   items: readonly KubeObject[],
   metadata: Record<string, unknown>,
 ): Record<string, unknown> {
-  return { kind: `${info.kind}List`, apiVersion: apiVersionOf(info), metadata, items };
+  const out = info.custom ? items : items.map(({ kind: _k, apiVersion: _a, ...rest }) => rest);
+  return { kind: `${info.kind}List`, apiVersion: apiVersionOf(info), metadata, items: out };
 }
 
 function startStream(res: ServerResponse, table = false): void {
@@ -508,20 +608,75 @@ function sendJson(res: ServerResponse, code: number, body: unknown, contentType 
 
 const MAX_BODY = 3 * 1024 * 1024;
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+/** The client's field manager: ?fieldManager, else the user agent's program name (client-go's default). */
+function writeOptions(req: IncomingMessage, params: URLSearchParams): WriteOptions {
+  const ua =
+    String(req.headers['user-agent'] ?? 'unknown')
+      .split('/')[0]
+      ?.trim() || 'unknown';
+  const manager = params.get('fieldManager') || ua;
+  const fv = params.get('fieldValidation');
+  if (fv !== null && !['Strict', 'Warn', 'Ignore'].includes(fv))
+    throw badRequest(`fieldValidation must be one of "Ignore", "Strict" or "Warn", got "${fv}"`);
+  const dryRun = params.getAll('dryRun');
+  if (dryRun.some((d) => d !== 'All')) throw badRequest('dryRun must be "All"');
+  return {
+    manager,
+    fieldValidation: (fv as WriteOptions['fieldValidation']) ?? undefined,
+    dryRun: dryRun.length > 0,
+  };
+}
+
+async function deleteOptions(req: IncomingMessage, params: URLSearchParams): Promise<DeleteOptions> {
+  const body = (await readBody(req, false, true)) as Record<string, unknown> | undefined;
+  const opts: DeleteOptions = {};
+  const grace = body?.gracePeriodSeconds ?? params.get('gracePeriodSeconds');
+  if (grace !== undefined && grace !== null && grace !== '') {
+    const n = Number(grace);
+    if (!Number.isInteger(n)) throw badRequest(`invalid gracePeriodSeconds "${String(grace)}"`);
+    opts.gracePeriodSeconds = Math.max(0, n);
+  }
+  const policy = body?.propagationPolicy ?? params.get('propagationPolicy');
+  if (policy !== undefined && policy !== null) {
+    if (!['Background', 'Foreground', 'Orphan'].includes(String(policy)))
+      throw badRequest(
+        `propagationPolicy must be one of Background, Foreground, Orphan, got "${String(policy)}"`,
+      );
+    opts.propagationPolicy = policy as DeleteOptions['propagationPolicy'];
+  }
+  if (body?.orphanDependents === true) opts.propagationPolicy = 'Orphan';
+  const pre = body?.preconditions as DeleteOptions['preconditions'] | undefined;
+  if (pre) opts.preconditions = pre;
+  return opts;
+}
+
+/** The request body: JSON (or YAML for application/apply-patch+yaml and application/yaml). Empty is allowed when `optional`. */
+async function readBody(req: IncomingMessage, yaml = false, optional = false): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
     if (size > MAX_BODY)
-      throw new ApiError(status(413, 'RequestEntityTooLarge', 'request body is larger than 3 MiB'));
+      throw new ApiError(status(413, 'RequestEntityTooLarge', 'request entity too large: limit is 3145728'));
     chunks.push(chunk as Buffer);
   }
+  const ct = String(req.headers['content-type'] ?? '');
+  if (/protobuf|cbor/.test(ct)) {
+    throw new ApiError(
+      status(
+        415,
+        'UnsupportedMediaType',
+        `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (the lab API does not decode ${ct.split(';')[0]})`,
+      ),
+    );
+  }
   const text = Buffer.concat(chunks).toString('utf8');
+  if (optional && text.trim() === '') return undefined;
   try {
+    if (yaml || /yaml/.test(ct)) return parseYaml(text);
     return JSON.parse(text);
   } catch (err) {
-    throw badRequest(`the request body is not valid JSON: ${(err as Error).message}`);
+    throw badRequest(`the request body is not valid ${yaml ? 'YAML' : 'JSON'}: ${(err as Error).message}`);
   }
 }
 

@@ -85,12 +85,14 @@ export function invalid(
   kind: string,
   name: string,
   causes: { field: string; reason: string; message: string }[],
+  group = '',
 ): ApiError {
   const summary = causes.map((c) => `${c.field}: ${c.message}`).join(', ');
   const list = causes.length > 1 ? `[${summary}]` : summary;
   return new ApiError(
-    status(422, 'Invalid', `${kind} "${name}" is invalid: ${list}`, {
+    status(422, 'Invalid', `${kind}${group ? `.${group}` : ''} "${name}" is invalid: ${list}`, {
       name,
+      ...(group ? { group } : {}),
       kind,
       causes: causes.map((c) => ({ reason: c.reason, message: c.message, field: c.field })),
     }),

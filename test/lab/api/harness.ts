@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
 import { type ApiFiles, prepareApiFiles } from '../../../src/lab/api/files.js';
-import { type LabApi, startLabApi } from '../../../src/lab/api/server.js';
+import type { LabApi } from '../../../src/lab/api/server.js';
 import { ObjectStore } from '../../../src/lab/api/store.js';
+import { type ControlPlane, startControlPlane } from '../../../src/lab/control-plane.js';
 import type { PodRuntime } from '../../../src/lab/runtime.js';
 
 export const FIXTURES = path.resolve(import.meta.dirname, '../../../../test/fixtures/lab-api');
@@ -54,12 +55,16 @@ export class FakeRuntime implements PodRuntime {
 
 export interface Lab {
   api: LabApi;
+  cp: ControlPlane;
   store: ObjectStore;
   runtime: FakeRuntime;
   files: ApiFiles;
   dir: string;
   url: string;
-  kubectl(args: string[], opts?: { kubeconfig?: string; timeoutMs?: number }): Promise<KubectlResult>;
+  kubectl(
+    args: string[],
+    opts?: { kubeconfig?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv },
+  ): Promise<KubectlResult>;
   close(): Promise<void>;
 }
 
@@ -77,7 +82,9 @@ export async function startTestLab(extraFiles: string[] = []): Promise<Lab> {
   const files = await prepareApiFiles(dir, { address: '127.0.0.1', port: 0 });
   const { readApiFiles } = await import('../../../src/lab/api/files.js');
   const creds = await readApiFiles(dir);
-  const api = await startLabApi({
+  const { readFile } = await import('node:fs/promises');
+  const cp = await startControlPlane({
+    caCert: await readFile(files.caPath, 'utf8'),
     store,
     runtime,
     host: '127.0.0.1',
@@ -85,20 +92,23 @@ export async function startTestLab(extraFiles: string[] = []): Promise<Lab> {
     tls: { cert: creds.cert, key: creds.key },
     token: creds.token,
   });
+  const api = cp.api;
   // The kubeconfig was written before the port was known: write it again with the real port.
   await rewriteServer(files.kubeconfigPath, `https://127.0.0.1:${api.port}`);
   const url = `https://127.0.0.1:${api.port}`;
   return {
     api,
+    cp,
     store,
     runtime,
     files,
     dir,
     url,
-    kubectl: (args, opts = {}) => kubectl(dir, opts.kubeconfig ?? files.kubeconfigPath, args, opts.timeoutMs),
+    kubectl: (args, opts = {}) =>
+      kubectl(dir, opts.kubeconfig ?? files.kubeconfigPath, args, opts.timeoutMs, opts.env),
     async close() {
       runtime.killAll();
-      await api.close();
+      await cp.close();
       await rm(dir, { recursive: true, force: true });
     },
   };
@@ -116,12 +126,17 @@ export function kubectl(
   kubeconfig: string,
   args: string[],
   timeoutMs = 30_000,
+  env: NodeJS.ProcessEnv = {},
 ): Promise<KubectlResult> {
   return new Promise((resolve) => {
     execFile(
       'kubectl',
       ['--kubeconfig', kubeconfig, ...args],
-      { env: { PATH: process.env.PATH, HOME: home }, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 },
+      {
+        env: { PATH: process.env.PATH, HOME: home, ...env },
+        timeout: timeoutMs,
+        maxBuffer: 16 * 1024 * 1024,
+      },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
         resolve({ code, stdout, stderr });

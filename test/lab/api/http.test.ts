@@ -85,7 +85,16 @@ describe('lab API over HTTP', () => {
     const pods = (core.json().resources as { name: string; verbs: string[] }[]).find(
       (r) => r.name === 'pods',
     );
-    assert.deepEqual(pods?.verbs, ['create', 'delete', 'deletecollection', 'get', 'list', 'watch']);
+    assert.deepEqual(pods?.verbs, [
+      'create',
+      'delete',
+      'deletecollection',
+      'get',
+      'list',
+      'patch',
+      'update',
+      'watch',
+    ]);
     const unknown = await call('GET', '/apis/example.test/v1');
     assert.equal(unknown.status, 404);
   });
@@ -110,11 +119,19 @@ describe('lab API over HTTP', () => {
     assert.deepEqual(table.rows[0]!.cells.slice(0, 4), ['web-1', '1/1', 'Running', '0']);
   });
 
-  it('refuses writes to read-only kinds with 405 and bad selectors with 400', async () => {
+  it('answers invalid writes with 422 and field causes, unknown verbs with 405, bad selectors with 400', async () => {
     const post = await call('POST', '/api/v1/namespaces/shop/services', { body: { kind: 'Service' } });
-    assert.deepEqual([post.status, post.json().reason], [405, 'MethodNotAllowed']);
-    const put = await call('PUT', '/api/v1/namespaces/shop/pods/web-1', { body: {} });
-    assert.equal(put.status, 405);
+    assert.deepEqual([post.status, post.json().reason], [422, 'Invalid']);
+    assert.deepEqual(
+      (post.json().details as { causes: { field: string }[] }).causes.map((c) => c.field),
+      ['metadata.name', 'spec.ports'],
+    );
+    const put = await call('PUT', '/api/v1/namespaces/shop/pods/web-1', {
+      body: { metadata: { name: 'other' } },
+    });
+    assert.deepEqual([put.status, put.json().reason], [400, 'BadRequest']);
+    const patchList = await call('PATCH', '/api/v1/namespaces/shop/pods', { body: {} });
+    assert.equal(patchList.status, 405);
     const field = await call('GET', '/api/v1/pods?fieldSelector=spec.hostname%3Dx');
     assert.deepEqual([field.status, field.json().message], [400, 'field label not supported: spec.hostname']);
     const label = await call('GET', '/api/v1/pods?labelSelector=app%20in%20()');
@@ -193,7 +210,14 @@ describe('lab API over HTTP', () => {
     const pod = { metadata: { name: 'rv-probe' }, spec: { containers: [{ name: 'c', image: 'x' }] } };
     assert.equal((await call('POST', '/api/v1/namespaces/default/pods', { body: pod })).status, 201);
     await waitForPhase('rv-probe', 'Running');
-    assert.equal((await call('DELETE', '/api/v1/namespaces/default/pods/rv-probe')).status, 200);
+    // Graceful: 202 with deletionTimestamp set; the kubelet stops the pod and removes it.
+    assert.equal((await call('DELETE', '/api/v1/namespaces/default/pods/rv-probe')).status, 202);
+    for (
+      let i = 0;
+      i < 100 && (await call('GET', '/api/v1/namespaces/default/pods/rv-probe')).status !== 404;
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 20));
     const r = await call(
       'GET',
       `/api/v1/namespaces/default/pods?watch=1&fieldSelector=metadata.name%3Drv-probe&resourceVersion=${rv}&timeoutSeconds=1`,
@@ -202,7 +226,8 @@ describe('lab API over HTTP', () => {
       .trim()
       .split('\n')
       .map((l) => (JSON.parse(l) as { type: string; object: { status?: { phase?: string } } }).type);
-    assert.deepEqual(types, ['ADDED', 'MODIFIED', 'MODIFIED', 'DELETED']);
+    // Created, bound to a node, Running, marked for deletion, removed.
+    assert.deepEqual(types, ['ADDED', 'MODIFIED', 'MODIFIED', 'MODIFIED', 'DELETED']);
   });
 
   it('marks a pod Failed when the runtime cannot start it', async () => {

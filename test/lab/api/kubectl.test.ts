@@ -103,7 +103,7 @@ describe('kubectl against the lab API', () => {
     assert.match(r.stdout, /^ingresses\s+ing\s+networking\.k8s\.io\/v1\s+true\s+Ingress$/m);
     assert.match(r.stdout, /^poddisruptionbudgets\s+pdb\s+policy\/v1\s+true\s+PodDisruptionBudget$/m);
     assert.match(r.stdout, /^httproutes\s+gateway\.networking\.k8s\.io\/v1\s+true\s+HTTPRoute$/m);
-    assert.match(r.stdout, /^backendtlspolicies\s+btlspolicy\s+gateway\.networking\.k8s\.io\/v1alpha3\s/m);
+    assert.match(r.stdout, /^backendtlspolicies\s+btlspolicy\s+gateway\.networking\.k8s\.io\/v1\s/m);
   });
 
   it('describes a pod, a service, an ingress and a node', async () => {
@@ -184,9 +184,9 @@ describe('kubectl against the lab API', () => {
       lab404.stderr,
       /Error from server \(Forbidden\): pods "web-1" is forbidden: this pod is part of the lab/,
     );
-    const ro = await lab.kubectl(['delete', 'service', 'web', '-n', 'shop']);
-    assert.equal(ro.code, 1);
-    assert.match(ro.stderr, /MethodNotAllowed/);
+    const gone = await lab.kubectl(['delete', 'service', 'nope', '-n', 'shop']);
+    assert.equal(gone.code, 1);
+    assert.match(gone.stderr, /Error from server \(NotFound\): services "nope" not found/);
   });
 
   it('refuses kubectl without the token (401)', async () => {
