@@ -10,6 +10,15 @@ export interface CommandResult {
   stderr: string;
 }
 
+/**
+ * Node's child stdio pipes are socketpairs, and bash run with a socket on stdin believes a remote shell daemon
+ * started it and sources ~/.bashrc even when not interactive (on this machine: pyenv's rehash, which waits up to
+ * 60 s for a lock). The lab's scripts are self-contained, so bash runs without startup files.
+ */
+function argvFor(file: string, args: string[]): string[] {
+  return file === 'bash' ? ['--norc', '--noprofile', ...args] : args;
+}
+
 export function runCommand(
   file: string,
   args: string[],
@@ -18,7 +27,7 @@ export function runCommand(
   return new Promise((resolve) => {
     const child = execFile(
       file,
-      args,
+      argvFor(file, args),
       {
         timeout: opts.timeoutMs ?? 30_000,
         maxBuffer: 16 * 1024 * 1024,
