@@ -121,7 +121,9 @@ function mergeList(
   element: TypeName | undefined,
   key: string | undefined,
 ): Json[] {
-  if (patch.some((e) => isObject(e) && e.$patch === 'replace')) return strip(patch) as Json[];
+  // `{$patch: replace}` alone in a list replaces the list; with a merge key it replaces that element only.
+  if (patch.some((e) => isObject(e) && e.$patch === 'replace' && (key === undefined || !(key in e))))
+    return strip(patch) as Json[];
   if (key === undefined) {
     // A list of primitives with the merge strategy is a set: union, original order first.
     const out = [...original];
@@ -130,6 +132,7 @@ function mergeList(
   }
   const out = original.map((e) => clone(e));
   for (const item of patch) {
+    if (isObject(item) && item.$patch !== undefined && !(key in item)) continue;
     if (!isObject(item)) throw new PatchError(`the list merged by "${key}" must hold objects`);
     if (!(key in item)) throw new PatchError(`an element of a list merged by "${key}" has no "${key}"`);
     const at = out.findIndex((e) => isObject(e) && sameKey(e[key], item[key]));
