@@ -1,23 +1,29 @@
 /**
- * FileSource: manifests from files, directories (recursive, sorted, .yaml/.yml/.json) and stdin ("-").
- * Every unreadable input is a SourceWarning with file (and line); `isInputError` tells which of them
- * make the input unusable (audit exits 2 on those unless --keep-going).
+ * FileSource: manifests from files, directories (recursive, sorted, .yaml/.yml/.json), stdin ("-"), FIFOs and
+ * character devices, each read as a stream (manifest-stream.ts) and reduced object by object to what the checks
+ * read (reduce.ts): no size limit but the machine's memory for the objects kept. Every unreadable input is a
+ * SourceWarning with file (and line); `isInputError` tells which of them make the input unusable (audit exits 2
+ * on those unless --keep-going). What an input gave before an error in it stays read.
+ *
+ *   const source = new FileSource(['dump.json', '-'], { stdin: process.stdin, onProgress: (s) => … });
+ *   const snapshot = await source.read({ allNamespaces: false });
  */
-import { type FileHandle, open, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { createReadStream, type Dirent, type Stats } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { WORKER_MIN_BYTES } from './line-index.js';
-import { addObject, type ParsedManifests, parseManifestBytes } from './parse.js';
-import { PrettyListParser } from './pretty-list.js';
+import { ManifestStream } from './manifest-stream.js';
+import { SnapshotSink } from './parse.js';
+import { SkippedCheck } from './skipped-check.js';
 import {
   type ClusterSnapshot,
   type ClusterSource,
   emptySnapshot,
-  type Origin,
   type ReadScope,
+  type ReadStatus,
   type SourceWarning,
 } from './types.js';
 
-/** Warnings that mean an input could not be read at all (as opposed to objects we skipped). */
+/** Warnings that mean an input could not be read (wholly or from some line on), as opposed to objects skipped. */
 export const INPUT_ERROR_CODES: ReadonlySet<string> = new Set([
   'parse-error',
   'binary-file',
@@ -32,14 +38,19 @@ export function isInputError(w: SourceWarning): boolean {
 }
 
 const MANIFEST_EXT = /\.(ya?ml|json)$/i;
-/** Larger files are refused with a warning: V8 strings end near 512 MB and the parse would need several GB. */
-export const MAX_FILE_BYTES = 256 * 1024 * 1024;
 const MAX_DIR_DEPTH = 64;
+/** Bytes per read: large enough that per-chunk costs vanish, small enough to show progress. */
+const CHUNK_BYTES = 1 << 20;
 
 export interface FileSourceOptions {
   /** Read for "-". */
   stdin?: NodeJS.ReadableStream;
-  maxFileBytes?: number;
+  /** Largest single document or JSON value (not List) accepted; default 256 MB. */
+  maxDocumentBytes?: number;
+  /** Keep only what the checks read (default true); false keeps objects whole (tests compare the two). */
+  reduce?: boolean;
+  /** Called as the read goes on (after each chunk read). */
+  onProgress?: (status: ReadStatus) => void;
 }
 
 export interface FileInput {
@@ -47,61 +58,6 @@ export interface FileInput {
   name: string;
   /** Absolute path, undefined for stdin. */
   path?: string;
-}
-
-async function readStream(stream: NodeJS.ReadableStream, limit: number): Promise<Buffer | 'too-large'> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const b = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array);
-    size += b.length;
-    if (size > limit) return 'too-large';
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks);
-}
-
-/** Read file bytes [from, to) into buf at the same offsets; resolves to the offset reached (less at EOF). */
-async function readRange(fh: FileHandle, buf: Buffer, from: number, to: number): Promise<number> {
-  let at = from;
-  while (at < to) {
-    const { bytesRead } = await fh.read(buf, at, to - at, at);
-    if (bytesRead === 0) break;
-    at += bytesRead;
-  }
-  return at;
-}
-
-/** The head parsed while the rest is read: parsing runs at about a tenth of the speed of reading. */
-const HEAD_FRACTION = 0.1;
-const HEAD_MIN_BYTES = 4 * 1024 * 1024;
-
-/**
- * A large file, read and parsed at once: its bytes go into a SharedArrayBuffer (a worker counts their lines,
- * line-index.ts) in two reads started together, and the items of the head are parsed while the rest is still
- * being read. The size is the one stat gave: a file still being written is read as far as that.
- */
-async function parseLargeFile(
-  file: string,
-  name: string,
-  size: number,
-  origins: WeakMap<object, Origin>,
-): Promise<ParsedManifests> {
-  const buf = Buffer.from(new SharedArrayBuffer(size));
-  const fh = await open(file, 'r');
-  const head = Math.min(size, Math.max(HEAD_MIN_BYTES, Math.floor(size * HEAD_FRACTION)));
-  const rest = readRange(fh, buf, head, size);
-  try {
-    const headEnd = await readRange(fh, buf, 0, head);
-    const list = buf[0] === 0x7b ? new PrettyListParser(buf, name, origins) : undefined;
-    const onTrack = headEnd === head && list !== undefined && list.feed(head);
-    const end = headEnd < head ? headEnd : await rest;
-    if (onTrack && end === size && list.finish()) return list.result;
-    return parseManifestBytes(buf.subarray(0, end), name, { origins, prettyList: false });
-  } finally {
-    await rest.catch(() => {});
-    await fh.close();
-  }
 }
 
 export class FileSource implements ClusterSource {
@@ -138,7 +94,7 @@ export class FileSource implements ClusterSource {
       }
       if (seen.has(real)) return; // symlink loop
       seen.add(real);
-      let entries: import('node:fs').Dirent[];
+      let entries: Dirent[];
       try {
         entries = await readdir(dir, { withFileTypes: true });
       } catch (err) {
@@ -165,6 +121,7 @@ export class FileSource implements ClusterSource {
             continue; // dangling link
           }
         }
+        // Inside directories only regular files: a FIFO or device there would block or never end.
         if (isDir) await walk(full, name, depth + 1);
         else if (isFile && MANIFEST_EXT.test(e.name)) out.push({ name, path: path.resolve(full) });
       }
@@ -174,7 +131,7 @@ export class FileSource implements ClusterSource {
         out.push({ name: '<stdin>' });
         continue;
       }
-      let st: import('node:fs').Stats;
+      let st: Stats;
       try {
         st = await stat(p);
       } catch (err) {
@@ -187,7 +144,11 @@ export class FileSource implements ClusterSource {
         continue;
       }
       if (st.isDirectory()) await walk(p, p, 0);
-      else out.push({ name: p, path: path.resolve(p) }); // a file named explicitly is read whatever its extension
+      else if (st.isSocket()) {
+        warnings.push({ code: 'read-error', file: p, message: `${p}: a socket, not a file; skipped` });
+      }
+      // A file named explicitly is read whatever its extension; FIFOs and devices as streams, like stdin.
+      else out.push({ name: p, path: path.resolve(p) });
     }
     // The same file named twice (or a file inside a directory also given) is read once.
     const unique = new Set<string>();
@@ -202,50 +163,70 @@ export class FileSource implements ClusterSource {
   async read(scope: ReadScope): Promise<ClusterSnapshot> {
     const snapshot = emptySnapshot(false);
     this.files = await this.expand(snapshot.warnings);
-    const limit = this.options.maxFileBytes ?? MAX_FILE_BYTES;
-    for (const f of this.files) {
-      const parsed = await this.readAndParse(f, limit, snapshot);
-      if (parsed === undefined) continue;
-      snapshot.warnings.push(...parsed.warnings);
-      for (const obj of parsed.objects) {
-        const origin = typeof obj === 'object' && obj !== null ? parsed.origins.get(obj) : undefined;
-        // -n with files is the namespace for objects that name none, as with `kubectl apply -n`.
-        addObject(snapshot, obj, origin, { defaultNamespace: scope.namespace }, parsed.origins);
-      }
-    }
+    const sink = new SnapshotSink(snapshot, {
+      // -n with files is the namespace for objects that name none, as with `kubectl apply -n`.
+      defaultNamespace: scope.namespace,
+      reduce: this.options.reduce !== false,
+    });
+    // Members the reduction drops are cut from pretty-printed JSON unparsed; this checks that they parse.
+    const skipped = this.options.reduce !== false ? new SkippedCheck() : undefined;
+    for (const f of this.files) await this.readOne(f, sink, snapshot, skipped);
+    if (skipped) snapshot.warnings.push(...(await skipped.results()));
     return snapshot;
   }
 
-  /** The file's objects, or undefined with a warning when it cannot be read. */
-  private async readAndParse(
+  /** Stream one input into the snapshot. */
+  private async readOne(
     f: FileInput,
-    limit: number,
+    sink: SnapshotSink,
     snapshot: ClusterSnapshot,
-  ): Promise<ParsedManifests | undefined> {
-    const warnings = snapshot.warnings;
-    let bytes: Buffer | 'too-large';
+    skipped: SkippedCheck | undefined,
+  ): Promise<void> {
+    const stream = new ManifestStream(f.name, sink, {
+      origins: snapshot.origins,
+      maxDocumentBytes: this.options.maxDocumentBytes,
+      cutDropped: skipped !== undefined,
+      onSkipped: skipped ? (bytes, line) => skipped.add(f.name, bytes, line) : undefined,
+    });
+    const progress = this.options.onProgress;
+    let size: number | undefined;
+    let input: NodeJS.ReadableStream | undefined;
+    let opened = false;
     try {
       if (f.path === undefined) {
-        bytes = this.options.stdin ? await readStream(this.options.stdin, limit) : Buffer.alloc(0);
+        input = this.options.stdin;
+        opened = true;
       } else {
         const st = await stat(f.path);
-        if (st.size <= limit && st.size >= WORKER_MIN_BYTES) {
-          return await parseLargeFile(f.path, f.name, st.size, snapshot.origins);
+        if (st.isFile()) size = st.size;
+        const fileStream = createReadStream(f.path, { highWaterMark: CHUNK_BYTES });
+        // Opening a FIFO waits for a writer: say so rather than hang silently.
+        if (!st.isFile())
+          progress?.({ input: f.name, bytes: 0, objects: sink.objects, waiting: 'waiting for data' });
+        fileStream.once('open', () => {
+          opened = true;
+        });
+        input = fileStream;
+      }
+      if (input) {
+        for await (const chunk of input) {
+          const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+          stream.feed(bytes);
+          progress?.({ input: f.name, bytes: stream.bytes, size, objects: sink.objects });
+          if (stream.failed) break;
         }
-        bytes = st.size > limit ? 'too-large' : await readFile(f.path);
       }
     } catch (err) {
-      warnings.push({ code: 'read-error', file: f.name, message: `${f.name}: ${(err as Error).message}` });
-      return undefined;
-    }
-    if (bytes === 'too-large') {
-      warnings.push({
-        code: 'too-large',
+      const e = err as NodeJS.ErrnoException;
+      snapshot.warnings.push({
+        code: 'read-error',
         file: f.name,
-        message: `${f.name}: larger than ${Math.round(limit / 1024 / 1024)} MB; skipped (split it, or audit the cluster live)`,
+        message: `${f.name}: ${opened ? 'read failed' : 'cannot open'}: ${e.code === 'EISDIR' ? 'is a directory' : e.message}`,
       });
-      return undefined;
+    } finally {
+      if (input && f.path !== undefined) (input as unknown as { destroy(): void }).destroy();
     }
-    return parseManifestBytes(bytes, f.name, { origins: snapshot.origins });
+    stream.end();
+    sink.finish();
   }
 }

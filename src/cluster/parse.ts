@@ -11,21 +11,19 @@
  * Parsing never throws on bad input: malformed documents, alias bombs, binary data and objects without
  * kind/name become SourceWarnings with file and line, and everything else is still read.
  */
-import { isAscii, isUtf8 } from 'node:buffer';
-import { createRequire } from 'node:module';
-import type { Node as YamlNode } from 'yaml';
 import { groupOf, KIND_BY_NAME, type KindInfo } from './kinds.js';
-import { PrettyListParser } from './pretty-list.js';
-import { type ClusterSnapshot, emptySnapshot, isObject, type Origin, type SourceWarning } from './types.js';
-import { fastYamlDocument } from './yaml-fast.js';
+import { type ListShape, type ManifestSink, ManifestStream } from './manifest-stream.js';
+import { reduceObject } from './reduce.js';
+import {
+  type ClusterSnapshot,
+  emptySnapshot,
+  isObject,
+  type Origin,
+  type ParsedManifests,
+  type SourceWarning,
+} from './types.js';
 
-export interface ParsedManifests {
-  /** Top-level documents/values, in file order. Lists are NOT unwrapped here (addObject does that). */
-  objects: unknown[];
-  /** Where each object (and each item of a List) starts. */
-  origins: WeakMap<object, Origin>;
-  warnings: SourceWarning[];
-}
+export type { ParsedManifests } from './types.js';
 
 export interface ParseOptions {
   /** Aliases a YAML document may expand before it is rejected (billion-laughs guard). */
@@ -34,475 +32,99 @@ export interface ParseOptions {
   origins?: WeakMap<object, Origin>;
   /** Force a format; by default JSON is tried for `.json` files and text that starts with `{` or `[`. */
   format?: 'yaml' | 'json';
-  /** parseManifestBytes: false skips the pretty-List fast path (the caller has tried it already). */
-  prettyList?: boolean;
   /** false: every YAML document through the `yaml` library, none through js-yaml (tests compare the two). */
   fastYaml?: boolean;
 }
 
-const DEFAULT_MAX_ALIAS_COUNT = 100;
-
 type Json = Record<string, unknown>;
 
-/** The items of a document that lists objects: a List's `items`, or a top-level array (anything, unchecked). */
-function listItems(value: unknown): unknown {
-  return Array.isArray(value) ? value : isObject(value) ? value.items : undefined;
-}
-
-/** Parse YAML (multi-document) or JSON (one value, or several concatenated) text. Never throws. */
-export function parseManifests(text: string, file: string, options: ParseOptions = {}): ParsedManifests {
-  const out: ParsedManifests = { objects: [], origins: options.origins ?? new WeakMap(), warnings: [] };
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const first = firstNonSpace(text);
-  const looksJson = first === '{' || first === '[';
-  const format = options.format ?? (file.toLowerCase().endsWith('.json') || looksJson ? 'json' : 'yaml');
-  if (format === 'json') {
-    const ok = parseJson(text, file, out);
-    // Text that is not JSON but starts with '{' may still be a YAML flow mapping: let YAML decide,
-    // unless the user told us it is JSON (.json) – then the JSON error is the useful one.
-    if (ok || options.format === 'json' || file.toLowerCase().endsWith('.json')) return out;
-    const yamlOut: ParsedManifests = { objects: [], origins: options.origins ?? new WeakMap(), warnings: [] };
-    parseYaml(text, file, yamlOut, options.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT, options.fastYaml);
-    return yamlOut.warnings.length === 0 ? yamlOut : out;
-  }
-  parseYaml(text, file, out, options.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT, options.fastYaml);
-  return out;
-}
-
-function firstNonSpace(text: string): string {
-  for (let i = 0; i < text.length && i < 65536; i++) {
-    const c = text[i];
-    if (c !== ' ' && c !== '\t' && c !== '\n' && c !== '\r') return c;
-  }
-  return '';
-}
-
-// ---------------------------------------------------------------------------------------------
-// JSON: JSON.parse for speed (100 MB `kubectl get -o json` dumps), plus one linear scan that finds
-// where each top-level value and each `items[]` element starts, for file:line.
-
-interface JsonSpan {
-  start: number;
-  end: number;
-  /** Offsets of the objects in the root's `items` array (or of the root array's elements). */
-  itemStarts: number[];
-}
-
-const WHITESPACE_ONLY = /^[ \t\r\n]*$/;
-
 /**
- * Scan the text once; undefined when it is not a sequence of JSON objects/arrays (let JSON.parse explain).
- * It jumps between structural characters with indexOf (memchr-fast) instead of visiting every character:
- * pretty-printed dumps are mostly indentation and string contents.
+ * Collects what a stream reads into ParsedManifests: documents as they are, a List read item by item as the
+ * List again (its envelope with the items put back).
  */
-function scanJson(text: string): JsonSpan[] | undefined {
-  const n = text.length;
-  const next = (ch: string, from: number): number => {
-    const j = text.indexOf(ch, from);
-    return j < 0 ? n : j;
-  };
-  const spans: JsonSpan[] = [];
-  let depth = 0;
-  let span: JsonSpan | undefined;
-  let rootIsArray = false;
-  let lastKeyAtDepth1: string | undefined;
-  let itemsDepth = -1; // depth of the items array's elements, when inside it
-  let topEnd = 0; // end of the last top-level value
-  let quote = next('"', 0);
-  let openBrace = next('{', 0);
-  let closeBrace = next('}', 0);
-  let openBracket = next('[', 0);
-  let closeBracket = next(']', 0);
-  for (;;) {
-    const m = Math.min(quote, openBrace, closeBrace, openBracket, closeBracket);
-    if (m >= n) break;
-    if (depth === 0 && !WHITESPACE_ONLY.test(text.slice(topEnd, m))) return undefined;
-    if (m === quote) {
-      if (depth === 0) return undefined; // a top-level string is no manifest
-      let j = m + 1;
-      for (;;) {
-        j = text.indexOf('"', j);
-        if (j < 0) return undefined;
-        let bs = 0;
-        for (let k = j - 1; text.charCodeAt(k) === 0x5c; k--) bs++;
-        if (bs % 2 === 0) break;
-        j++;
-      }
-      if (depth === 1 && !rootIsArray) lastKeyAtDepth1 = text.slice(m + 1, j);
-      const end = j + 1;
-      quote = next('"', end);
-      // Structural characters inside the string do not count.
-      if (openBrace < end) openBrace = next('{', end);
-      if (closeBrace < end) closeBrace = next('}', end);
-      if (openBracket < end) openBracket = next('[', end);
-      if (closeBracket < end) closeBracket = next(']', end);
-      continue;
-    }
-    if (m === openBrace || m === openBracket) {
-      const brace = m === openBrace;
-      if (depth === 0) {
-        span = { start: m, end: m, itemStarts: [] };
-        rootIsArray = !brace;
-        lastKeyAtDepth1 = undefined;
-        itemsDepth = rootIsArray ? 1 : -1;
-      } else if (!brace && depth === 1 && !rootIsArray && lastKeyAtDepth1 === 'items') {
-        itemsDepth = 2;
-      } else if (brace && depth === itemsDepth && span) {
-        span.itemStarts.push(m);
-      }
-      depth++;
-      if (brace) openBrace = next('{', m + 1);
-      else openBracket = next('[', m + 1);
-      continue;
-    }
-    const bracket = m === closeBracket;
-    depth--;
-    if (depth < 0) return undefined;
-    if (depth === 1 && itemsDepth === 2 && bracket) itemsDepth = -1;
-    if (depth === 0 && span) {
-      span.end = m + 1;
-      spans.push(span);
-      span = undefined;
-      topEnd = m + 1;
-    }
-    if (bracket) closeBracket = next(']', m + 1);
-    else closeBrace = next('}', m + 1);
+class CollectSink implements ManifestSink {
+  readonly out: ParsedManifests;
+  private list: { items: unknown[]; origin: Origin; head?: Json; shape: ListShape } | undefined;
+
+  constructor(origins: WeakMap<object, Origin>) {
+    this.out = { objects: [], origins, warnings: [] };
   }
-  if (depth !== 0 || !WHITESPACE_ONLY.test(text.slice(topEnd))) return undefined;
-  return spans;
-}
-
-/** 1-based line numbers for ascending offsets, in one pass. */
-function linesAt(text: string, offsets: number[]): number[] {
-  const lines: number[] = [];
-  let line = 1;
-  let pos = 0;
-  // The next newline at or after pos (-1: none left); kept across offsets so the scan stays linear.
-  let nl = text.indexOf('\n', pos);
-  for (const off of offsets) {
-    while (nl >= 0 && nl < off) {
-      line++;
-      pos = nl + 1;
-      nl = text.indexOf('\n', pos);
-    }
-    lines.push(line);
-  }
-  return lines;
-}
-
-function lineOfOffset(text: string, offset: number): number {
-  return linesAt(text, [Math.max(0, Math.min(offset, text.length))])[0];
-}
-
-/** V8's JSON errors say "at position N" (Node 20) or "(line L column C)" (newer). */
-function jsonErrorLine(err: Error, text: string, base: number): number {
-  const lc = /line (\d+) column \d+/.exec(err.message);
-  if (lc) return lineOfOffset(text, base) + Number(lc[1]) - 1;
-  const pos = /position (\d+)/.exec(err.message);
-  if (pos) return lineOfOffset(text, base + Number(pos[1]));
-  return lineOfOffset(text, base);
-}
-
-/**
- * Item lines of a pretty-printed List (`kubectl get -o json`, jq) in one pass over the newlines: with indent
- * unit u, an element of a depth-1 array is a line holding only "{" at 2u spaces, and raw newlines cannot occur
- * inside JSON strings. The caller checks the count against items.length and falls back to scanJson otherwise.
- */
-function prettyItemLines(text: string): number[] | undefined {
-  const m = /^\{\r?\n( +)"/.exec(text.slice(0, 64));
-  if (!m) return undefined;
-  const indent = 2 * m[1].length;
-  const lines: number[] = [];
-  let line = 1;
-  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) {
-    line++;
-    const brace = nl + 1 + indent;
-    if (
-      text.charCodeAt(brace) !== 0x7b ||
-      text.charCodeAt(brace - 1) !== 0x20 ||
-      text.charCodeAt(nl + 1) !== 0x20
-    )
-      continue;
-    const after = text.charCodeAt(brace + 1);
-    if (after !== 0x0a && after !== 0x0d) continue;
-    let spaces = true;
-    for (let k = nl + 2; k < brace - 1; k++) {
-      if (text.charCodeAt(k) !== 0x20) {
-        spaces = false;
-        break;
-      }
-    }
-    if (spaces) lines.push(line);
-  }
-  return lines;
-}
-
-/** Fast path for the common case, one pretty-printed List: JSON.parse once plus one pass over the newlines. */
-function parsePrettyList(text: string, file: string, out: ParsedManifests): boolean {
-  const lines = prettyItemLines(text);
-  if (!lines) return false;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return false; // the full path reports the error with its line
-  }
-  const items = isObject(value) ? value.items : undefined;
-  if (!Array.isArray(items) || items.length !== lines.length) return false;
-  out.objects.push(value);
-  out.origins.set(value as object, { file, line: 1 });
-  items.forEach((item, k) => {
-    if (typeof item === 'object' && item !== null) out.origins.set(item, { file, line: lines[k] });
-  });
-  return true;
-}
-
-function parseJson(text: string, file: string, out: ParsedManifests): boolean {
-  if (parsePrettyList(text, file, out)) return true;
-  const spans = scanJson(text);
-  if (spans && spans.length === 0) return true; // whitespace only
-  const pieces = spans ?? [{ start: 0, end: text.length, itemStarts: [] }];
-  let ok = true;
-  const offsets: number[] = [];
-  for (const s of pieces) offsets.push(s.start, ...s.itemStarts);
-  // One pass over all offsets (they ascend: spans in order, items inside their span).
-  const lines = linesAt(text, offsets);
-  let li = 0;
-  for (const s of pieces) {
-    const startLine = lines[li++];
-    const itemLines = lines.slice(li, li + s.itemStarts.length);
-    li += s.itemStarts.length;
-    let value: unknown;
-    try {
-      value = JSON.parse(pieces.length === 1 ? text : text.slice(s.start, s.end));
-    } catch (err) {
-      ok = false;
-      const line = jsonErrorLine(err as Error, text, pieces.length === 1 ? 0 : s.start);
-      out.warnings.push({
-        code: 'parse-error',
-        file,
-        line,
-        message: `${file}:${line}: invalid JSON: ${(err as Error).message}`,
-      });
-      continue;
-    }
-    out.objects.push(value);
-    if (typeof value === 'object' && value !== null) {
-      out.origins.set(value, { file, line: startLine });
-      const items = listItems(value);
-      if (Array.isArray(items) && items.length === itemLines.length) {
-        items.forEach((item, k) => {
-          if (typeof item === 'object' && item !== null) out.origins.set(item, { file, line: itemLines[k] });
-        });
-      }
+  document(value: unknown, origin: Origin): void {
+    this.out.objects.push(value);
+    if (typeof value === 'object' && value !== null && !this.out.origins.has(value)) {
+      this.out.origins.set(value, origin);
     }
   }
-  return ok;
-}
-
-// ---------------------------------------------------------------------------------------------
-// YAML: split at document markers first so each document is parsed (and its AST freed) on its own;
-// this bounds memory on huge multi-document files. A `---` at column 0 always ends a document in
-// YAML (it is forbidden inside block and flow scalars), so the split is exact.
-
-const DOC_MARKER = /^---(?=[ \t\r\n]|$)/gm;
-
-function splitYamlDocuments(text: string): { start: number; text: string }[] {
-  const starts = [0];
-  for (const m of text.matchAll(DOC_MARKER)) if (m.index !== 0) starts.push(m.index);
-  const chunks: { start: number; text: string }[] = [];
-  for (let i = 0; i < starts.length; i++) {
-    chunks.push({ start: starts[i], text: text.slice(starts[i], starts[i + 1] ?? text.length) });
+  listStart(origin: Origin, head: Json | undefined, shape: ListShape): void {
+    this.list = { items: [], origin, head, shape };
   }
-  // A leading chunk of only directives/comments belongs to the document after it.
-  if (
-    chunks.length > 1 &&
-    /^(?:\s*(?:[#%][^\n]*)?\n)*\s*$/.test(chunks[0].text) &&
-    /%/.test(chunks[0].text)
-  ) {
-    chunks[1] = { start: 0, text: chunks[0].text + chunks[1].text };
-    chunks.shift();
+  listItem(value: unknown, origin: Origin): void {
+    this.list?.items.push(value);
+    if (typeof value === 'object' && value !== null) this.out.origins.set(value, origin);
   }
-  return chunks;
-}
-
-type YamlLibrary = typeof import('yaml');
-let yamlLibrary: YamlLibrary | undefined;
-
-/** The yaml library, loaded on first use: loading it takes about 50 ms, and JSON input never needs it. */
-function yamlLib(): YamlLibrary {
-  yamlLibrary ??= createRequire(import.meta.url)('yaml') as YamlLibrary;
-  return yamlLibrary;
-}
-
-function parseYaml(
-  text: string,
-  file: string,
-  out: ParsedManifests,
-  maxAliasCount: number,
-  fastPath = true,
-): void {
-  const chunks = splitYamlDocuments(text);
-  const chunkLines = linesAt(
-    text,
-    chunks.map((c) => c.start),
-  );
-  chunks.forEach((chunk, ci) => {
-    const base = chunkLines[ci] - 1;
-    // Documents without anchors, aliases, tags or merge keys (nearly all): js-yaml, ten times faster.
-    const fast = fastPath ? fastYamlDocument(chunk.text) : undefined;
-    if (fast === 'empty') return;
-    if (fast) {
-      const value = fast.value;
-      out.objects.push(value);
-      if (typeof value !== 'object' || value === null) return;
-      out.origins.set(value, { file, line: base + fast.line });
-      const items = listItems(value);
-      if (fast.itemLines && Array.isArray(items)) {
-        fast.itemLines.forEach((line, k) => {
-          const item = items[k];
-          if (typeof item === 'object' && item !== null) out.origins.set(item, { file, line: base + line });
-        });
-      }
+  listEnd(envelope: unknown): void {
+    const list = this.list;
+    this.list = undefined;
+    if (!list) return;
+    if (envelope === undefined || list.shape === 'array') {
+      this.flush(list);
       return;
     }
-    const { isMap, isSeq, LineCounter, parseAllDocuments } = yamlLib();
-    const lineCounter = new LineCounter();
-    try {
-      const docs = parseAllDocuments(chunk.text, {
-        lineCounter,
-        merge: true, // `<<` merge keys, as kubectl's decoder accepts them
-        prettyErrors: true,
-      });
-      const list = Array.isArray(docs) ? docs : [];
-      for (const doc of list) {
-        if (doc.errors.length > 0) {
-          const e = doc.errors[0];
-          const line = base + (e.linePos?.[0].line ?? 1);
-          const msg = e.message.split('\n')[0];
-          out.warnings.push({
-            code: 'parse-error',
-            file,
-            line,
-            message: `${file}:${line}: invalid YAML: ${msg}`,
-          });
-          continue;
-        }
-        const contents = doc.contents as YamlNode | null;
-        if (contents === null) continue; // empty document
-        const line = base + lineCounter.linePos(contents.range?.[0] ?? 0).line;
-        let value: unknown;
-        try {
-          value = doc.toJS({ maxAliasCount });
-        } catch (err) {
-          out.warnings.push({
-            code: 'parse-error',
-            file,
-            line,
-            message: `${file}:${line}: YAML document rejected: ${(err as Error).message}`,
-          });
-          continue;
-        }
-        if (value === null || value === undefined) continue;
-        out.objects.push(value);
-        if (typeof value === 'object') {
-          out.origins.set(value, { file, line });
-          const itemsNode = isMap(contents)
-            ? contents.get('items', true)
-            : isSeq(contents)
-              ? contents
-              : undefined;
-          const items = listItems(value);
-          if (isSeq(itemsNode) && Array.isArray(items) && itemsNode.items.length === items.length) {
-            itemsNode.items.forEach((node, k) => {
-              const item = items[k];
-              const range = (node as YamlNode | null)?.range;
-              if (typeof item === 'object' && item !== null && range) {
-                out.origins.set(item, { file, line: base + lineCounter.linePos(range[0]).line });
-              }
-            });
-          }
-        }
-      }
-    } catch (err) {
-      // Deeply nested input can exhaust the parser's stack: a warning, not a crash.
-      const line = base + 1;
-      out.warnings.push({
-        code: 'parse-error',
-        file,
-        line,
-        message: `${file}:${line}: YAML document could not be parsed: ${(err as Error).message}`,
-      });
+    // A repeated "items" key: the last one counts, as with JSON.parse.
+    if (isObject(envelope) && Array.isArray(envelope.items) && envelope.items.length > 0) {
+      this.document(envelope, list.origin);
+      return;
     }
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Bytes → text: binary files and bad encodings are warnings, not garbage objects.
-
-/** Decode file bytes as UTF-8 (or UTF-16 with a BOM); a warning instead when the file is not text. */
-export function decodeManifestBytes(
-  bytes: Uint8Array,
-  file: string,
-): { text: string; warning?: undefined } | { text?: undefined; warning: SourceWarning } {
-  if (
-    bytes.length >= 2 &&
-    ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
-  ) {
-    const le = bytes[0] === 0xff;
-    try {
-      return {
-        text: new TextDecoder(le ? 'utf-16le' : 'utf-16be', { fatal: true }).decode(bytes.subarray(2)),
-      };
-    } catch {
-      return {
-        warning: { code: 'invalid-encoding', file, message: `${file}: not valid UTF-16 text; skipped` },
-      };
+    const root = isObject(envelope) ? envelope : {};
+    root.items = list.items;
+    this.document(root, list.origin);
+  }
+  warning(w: SourceWarning): void {
+    this.out.warnings.push(w);
+  }
+  /** A List the input ended in: its head and items when its kind is known, else the items one by one. */
+  finish(): void {
+    if (this.list) this.flush(this.list);
+    this.list = undefined;
+  }
+  private flush(list: NonNullable<CollectSink['list']>): void {
+    if (list.shape === 'array') {
+      this.document(list.items, list.origin);
+      return;
+    }
+    if (typeof list.head?.kind === 'string') {
+      this.document({ ...list.head, items: list.items }, list.origin);
+      return;
+    }
+    for (const item of list.items) {
+      const origin = (typeof item === 'object' && item !== null && this.out.origins.get(item)) || list.origin;
+      this.document(item, origin);
     }
   }
-  if (bytes.indexOf(0) >= 0) {
-    return {
-      warning: {
-        code: 'binary-file',
-        file,
-        message: `${file}: binary data (NUL bytes), not YAML or JSON; skipped`,
-      },
-    };
-  }
-  // Pure ASCII (almost every manifest) is valid UTF-8 and decodes faster as latin1, with the same result.
-  // isUtf8 (simdutf) validates a 200 MB dump in milliseconds; a fatal TextDecoder takes far longer.
-  const ascii = isAscii(bytes);
-  if (!ascii && !isUtf8(bytes)) {
-    return {
-      warning: {
-        code: 'invalid-encoding',
-        file,
-        message: `${file}: not valid UTF-8 (binary file?); skipped`,
-      },
-    };
-  }
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return { text: buf.toString(ascii ? 'latin1' : 'utf8') };
 }
 
-/**
- * Parse file bytes: like decodeManifestBytes + parseManifests, but a pretty-printed List (`kubectl get -o json`)
- * is parsed item by item straight from the bytes (pretty-list.ts), so a 200 MB dump is never held as bytes and
- * text at once.
- */
+/** Parse file bytes (YAML, multi-document, or JSON: one value or several). Never throws; see manifest-stream.ts. */
 export function parseManifestBytes(
   bytes: Uint8Array,
   file: string,
   options: ParseOptions = {},
 ): ParsedManifests {
-  if (options.prettyList !== false && options.format !== 'yaml' && bytes.length > 0 && bytes[0] === 0x7b) {
-    const list = new PrettyListParser(bytes, file, options.origins);
-    if (list.finish()) return list.result;
-  }
-  const decoded = decodeManifestBytes(bytes, file);
-  if (decoded.warning)
-    return { objects: [], origins: options.origins ?? new WeakMap(), warnings: [decoded.warning] };
-  return parseManifests(decoded.text, file, options);
+  const sink = new CollectSink(options.origins ?? new WeakMap());
+  const stream = new ManifestStream(file, sink, {
+    origins: sink.out.origins,
+    format: options.format,
+    maxAliasCount: options.maxAliasCount,
+    fastYaml: options.fastYaml,
+  });
+  stream.feed(bytes);
+  stream.end();
+  sink.finish();
+  return sink.out;
+}
+
+/** Parse YAML (multi-document) or JSON (one value, or several concatenated) text. Never throws. */
+export function parseManifests(text: string, file: string, options: ParseOptions = {}): ParsedManifests {
+  return parseManifestBytes(Buffer.from(text, 'utf8'), file, options);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -511,6 +133,8 @@ export function parseManifestBytes(
 export interface AddOptions {
   /** Namespace for namespaced objects that name none (manifests usually don't). Default "default". */
   defaultNamespace?: string;
+  /** Keep only the typed subset the checks read (reduce.ts): audit's readers. */
+  reduce?: boolean;
 }
 
 /** Warnings already given once per snapshot (e.g. one per unknown apiVersion, not one per object). */
@@ -586,16 +210,11 @@ export function addObject(
     return;
   }
   const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : undefined;
-  if (kind === 'List' || (kind.endsWith('List') && Array.isArray(obj.items))) {
+  if (isListKind(kind, obj.items)) {
     const items = Array.isArray(obj.items) ? obj.items : [];
-    const itemKind = kind === 'List' ? undefined : kind.slice(0, -'List'.length);
     for (const item of items) {
-      let o = item;
-      if (isObject(item) && itemKind && (item.kind === undefined || item.apiVersion === undefined)) {
-        o = Object.assign(item, { kind: item.kind ?? itemKind, apiVersion: item.apiVersion ?? apiVersion });
-      }
       const itemOrigin = (isObject(item) && (origins?.get(item) ?? snapshot.origins.get(item))) || origin;
-      addObject(snapshot, o, itemOrigin, options, origins);
+      addObject(snapshot, typeListItem(item, kind, apiVersion), itemOrigin, options, origins);
     }
     return;
   }
@@ -660,8 +279,131 @@ export function addObject(
       message: `${where(origin)}${kind} uses removed apiVersion "${apiVersion}"; read as networking.k8s.io/v1 (migrate: kubectl convert)`,
     });
   }
+  if (options.reduce) value = reduceObject(value);
   addTyped(snapshot, info, value);
   if (origin && snapshot.origins.get(value) !== origin) snapshot.origins.set(value, origin);
+}
+
+/** `List`, or a typed list (`PodList`) holding an items array. */
+function isListKind(kind: string, items: unknown): boolean {
+  return kind === 'List' || (kind.endsWith('List') && Array.isArray(items));
+}
+
+/** An item of a typed list (`PodList`) without kind/apiVersion (raw API output) takes them from the list. */
+function typeListItem(item: unknown, listKind: string | undefined, listApiVersion: unknown): unknown {
+  const itemKind =
+    listKind === undefined || listKind === 'List' ? undefined : listKind.slice(0, -'List'.length);
+  if (isObject(item) && itemKind && (item.kind === undefined || item.apiVersion === undefined)) {
+    return Object.assign(item, {
+      kind: item.kind ?? itemKind,
+      apiVersion: item.apiVersion ?? (typeof listApiVersion === 'string' ? listApiVersion : undefined),
+    });
+  }
+  return item;
+}
+
+type SnapshotList = keyof {
+  [K in keyof ClusterSnapshot as ClusterSnapshot[K] extends unknown[] ? K : never]: true;
+};
+
+/** Where a snapshot stood, to undo what a List added when it turns out not to be one. */
+interface Checkpoint {
+  lengths: Map<SnapshotList, number>;
+  unknownKinds: Record<string, number>;
+}
+
+function checkpoint(snapshot: ClusterSnapshot): Checkpoint {
+  const lengths = new Map<SnapshotList, number>();
+  for (const key of Object.keys(snapshot) as (keyof ClusterSnapshot)[]) {
+    const v = snapshot[key];
+    if (Array.isArray(v)) lengths.set(key as SnapshotList, v.length);
+  }
+  return { lengths, unknownKinds: { ...snapshot.unknownKinds } };
+}
+
+function rollback(snapshot: ClusterSnapshot, cp: Checkpoint): void {
+  for (const [key, n] of cp.lengths) (snapshot[key] as unknown[]).length = n;
+  snapshot.unknownKinds = cp.unknownKinds;
+}
+
+/**
+ * Adds what a stream reads straight into a snapshot (audit's readers): documents through addObject, a List's
+ * items one at a time as they arrive. Items of a typed list without kind/apiVersion wait until the List's kind
+ * is known (kubectl writes it after the items, the API server before). When the envelope turns out not to be
+ * a List after all (an object with an `items` member), what its items added is undone and the object is added.
+ */
+export class SnapshotSink implements ManifestSink {
+  /** Objects read so far: documents and List items (for progress). */
+  objects = 0;
+  private list:
+    | { origin: Origin; head?: Json; shape: ListShape; checkpoint: Checkpoint; pending: [unknown, Origin][] }
+    | undefined;
+
+  constructor(
+    private readonly snapshot: ClusterSnapshot,
+    private readonly options: AddOptions = {},
+  ) {}
+
+  document(value: unknown, origin: Origin): void {
+    this.objects++;
+    addObject(this.snapshot, value, origin, this.options, this.snapshot.origins);
+  }
+  listStart(origin: Origin, head: Json | undefined, shape: ListShape): void {
+    this.list = { origin, head, shape, checkpoint: checkpoint(this.snapshot), pending: [] };
+  }
+  listItem(value: unknown, origin: Origin): void {
+    const list = this.list;
+    if (!list || list.shape === 'array') return;
+    this.objects++;
+    const kind = list.head?.kind;
+    if (typeof kind === 'string') {
+      this.add(typeListItem(value, kind, list.head?.apiVersion), origin);
+    } else if (
+      list.pending.length > 0 ||
+      (isObject(value) && (value.kind === undefined || value.apiVersion === undefined))
+    ) {
+      list.pending.push([value, origin]);
+    } else this.add(value, origin);
+  }
+  listEnd(envelope: unknown): void {
+    const list = this.list;
+    this.list = undefined;
+    if (!list) return;
+    if (list.shape === 'array') {
+      addObject(this.snapshot, [], list.origin); // "document is a list, not a Kubernetes object"
+      return;
+    }
+    if (envelope === undefined) {
+      this.flush(list, list.head);
+      return;
+    }
+    const kind = isObject(envelope) ? envelope.kind : undefined;
+    const repeated = isObject(envelope) && Array.isArray(envelope.items) && envelope.items.length > 0;
+    if (typeof kind === 'string' && isListKind(kind, []) && !repeated) {
+      this.flush(list, envelope as Json);
+      return;
+    }
+    rollback(this.snapshot, list.checkpoint);
+    this.objects -= list.pending.length;
+    addObject(this.snapshot, envelope, list.origin, this.options, this.snapshot.origins);
+  }
+  warning(w: SourceWarning): void {
+    this.snapshot.warnings.push(w);
+  }
+  /** The input ended (or failed) inside a List: its items stand. */
+  finish(): void {
+    if (this.list) this.flush(this.list, this.list.head);
+    this.list = undefined;
+  }
+  private flush(list: NonNullable<SnapshotSink['list']>, envelope: Json | undefined): void {
+    const kind = typeof envelope?.kind === 'string' ? envelope.kind : undefined;
+    for (const [value, origin] of list.pending)
+      this.add(typeListItem(value, kind, envelope?.apiVersion), origin);
+    list.pending = [];
+  }
+  private add(value: unknown, origin: Origin): void {
+    addObject(this.snapshot, value, origin, this.options, this.snapshot.origins);
+  }
 }
 
 function addTyped(snapshot: ClusterSnapshot, info: KindInfo, obj: Json): void {

@@ -120,6 +120,15 @@ export type Workload =
   | (V1DaemonSet & { kind: 'DaemonSet' })
   | (V1ReplicaSet & { kind: 'ReplicaSet' });
 
+/** What a parser read from one input: top-level values in order, with where each (and each List item) starts. */
+export interface ParsedManifests {
+  /** Top-level documents/values, in file order. Lists are NOT unwrapped here (addObject does that). */
+  objects: unknown[];
+  /** Where each object (and each item of a List) starts. */
+  origins: WeakMap<object, Origin>;
+  warnings: SourceWarning[];
+}
+
 /** Something a source could not read, said to the user rather than hidden. */
 export interface SourceWarning {
   /** e.g. "forbidden", "parse-error", "invalid-object", "unknown-api-version". */
@@ -185,6 +194,21 @@ export function emptySnapshot(live: boolean): ClusterSnapshot {
     origins: new WeakMap(),
     warnings: [],
   };
+}
+
+/** How far a read has come, for a progress line (files: bytes of the current input; live: kinds left). */
+export interface ReadStatus {
+  /** The input being read ("<stdin>", a path), for files. */
+  input?: string;
+  /** Bytes of that input read so far, and its size when known (regular files). */
+  bytes?: number;
+  size?: number;
+  /** Objects read so far (all inputs). */
+  objects: number;
+  /** Live: lists not finished yet. */
+  kindsLeft?: number;
+  /** Nothing to read yet, e.g. "waiting for a writer" on a FIFO. */
+  waiting?: string;
 }
 
 /** Where objects come from: a live cluster or files. One abstraction, two implementations. */

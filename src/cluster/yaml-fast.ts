@@ -38,6 +38,11 @@ export interface FastYamlDocument {
 const NEEDS_FULL_PARSER =
   /(?:^|[\s,[{])[&*!](?=[^\s,\]}])|<<[ \t]*:|^%|^---[ \t]*[^\s#]|^[ \t-]*\?(?:[ \t]|$)/m;
 
+/** The text may use anchors, aliases, tags, merge keys or directives (see NEEDS_FULL_PARSER). */
+export function needsFullYamlParser(text: string): boolean {
+  return NEEDS_FULL_PARSER.test(text);
+}
+
 /** A document's value via js-yaml, or undefined when the general path must read it. */
 export function fastYamlDocument(text: string): FastYamlDocument | 'empty' | undefined {
   if (NEEDS_FULL_PARSER.test(text)) return undefined;

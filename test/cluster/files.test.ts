@@ -91,16 +91,14 @@ describe('FileSource', () => {
     assert.ok(Date.now() - started < 60_000, `took ${Date.now() - started} ms`);
   });
 
-  it('turns missing paths, binary files, malformed files and oversized files into input errors, reading the rest', async (t) => {
+  it('turns missing paths, binary files, malformed files and oversized documents into input errors, reading the rest', async (t) => {
     const dir = tree(t);
     writeFileSync(path.join(dir, 'k8s/bin.yaml'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1]));
     writeFileSync(path.join(dir, 'k8s/broken.json'), '{"kind": "Service",\n "metadata": {');
     writeFileSync(path.join(dir, 'huge.yaml'), `${svc('huge')}# ${'x'.repeat(4096)}\n`);
     const src = new FileSource(
       [path.join(dir, 'missing.yaml'), path.join(dir, 'k8s'), path.join(dir, 'huge.yaml')],
-      {
-        maxFileBytes: 2048,
-      },
+      { maxDocumentBytes: 2048 },
     );
     const s = await src.read({ allNamespaces: false });
     assert.deepEqual(

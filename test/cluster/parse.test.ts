@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   addObject,
-  decodeManifestBytes,
   parseManifestBytes,
   parseManifests,
   snapshotFromObjects,
@@ -353,21 +352,26 @@ describe('parseManifestBytes: pretty-printed Lists item by item', () => {
   });
 });
 
-describe('decodeManifestBytes', () => {
+describe('parseManifestBytes: encodings', () => {
   it('refuses binary files (NUL bytes) and invalid UTF-8', () => {
-    const bin = decodeManifestBytes(Uint8Array.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2]), 'a.out');
-    assert.equal(bin.warning?.code, 'binary-file');
-    assert.match(bin.warning?.message ?? '', /^a\.out: binary data/);
-    const latin1 = decodeManifestBytes(Uint8Array.from([0x6b, 0x69, 0x6e, 0x64, 0x3a, 0xe9, 0xff]), 'l.yaml');
-    assert.equal(latin1.warning?.code, 'invalid-encoding');
+    const bin = parseManifestBytes(Uint8Array.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2]), 'a.out');
+    assert.equal(bin.warnings[0]?.code, 'binary-file');
+    assert.match(bin.warnings[0]?.message ?? '', /^a\.out: binary data/);
+    const latin1 = parseManifestBytes(Uint8Array.from([0x6b, 0x69, 0x6e, 0x64, 0x3a, 0xe9, 0xff]), 'l.yaml');
+    assert.equal(latin1.warnings[0]?.code, 'invalid-encoding');
   });
 
   it('decodes UTF-8 (with or without BOM) and UTF-16 with a BOM', () => {
-    assert.equal(decodeManifestBytes(Buffer.from('kind: Service'), 'a').text, 'kind: Service');
-    const bom = decodeManifestBytes(Buffer.from('\ufeffkind: Service'), 'a').text ?? '';
-    assert.deepEqual(parseManifests(bom, 'a.yaml').objects, [{ kind: 'Service' }]);
+    assert.deepEqual(parseManifestBytes(Buffer.from('kind: Service'), 'a').objects, [{ kind: 'Service' }]);
+    assert.deepEqual(parseManifestBytes(Buffer.from('\ufeffkind: Service'), 'a.yaml').objects, [
+      { kind: 'Service' },
+    ]);
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('kind: Service', 'utf16le')]);
-    assert.equal(decodeManifestBytes(utf16, 'w.yaml').text, 'kind: Service');
+    assert.deepEqual(parseManifestBytes(utf16, 'w.yaml').objects, [{ kind: 'Service' }]);
+    const be = Buffer.from('kind: Service', 'utf16le').swap16();
+    assert.deepEqual(parseManifestBytes(Buffer.concat([Buffer.from([0xfe, 0xff]), be]), 'w.yaml').objects, [
+      { kind: 'Service' },
+    ]);
   });
 });
 
