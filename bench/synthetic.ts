@@ -8,11 +8,12 @@
  *   await writeCluster(file, 1, 'json', { served: true });          // one List, 4-space indent, like kubectl
  *   for await (const chunk of clusterText(1, 'yaml-list')) …        // the same, streamed (no file needed)
  *
- * `served` adds what an API server adds and kubectl prints: metadata.managedFields, uid, resourceVersion,
- * creationTimestamp, the last-applied annotation of `kubectl apply`, defaulted spec fields (tolerations, the
- * service-account volume, resources, termination settings) and full status (conditions, containerStatuses,
- * Node images and capacity). Keys are sorted, as kubectl's printer sorts them. The served cluster holds the
- * same objects with the same meaning: it gives the same findings as the plain one.
+ * `served` adds what an API server adds and kubectl prints: uid, resourceVersion, creationTimestamp, the
+ * last-applied annotation of `kubectl apply`, defaulted spec fields (tolerations, the service-account volume,
+ * resources, termination settings) and full status (conditions, containerStatuses, Node images and capacity);
+ * with `managedFields` also metadata.managedFields, as the API returns them. Keys are sorted, as kubectl's
+ * printer sorts them. The served cluster holds the same objects with the same meaning: it gives the same
+ * findings as the plain one.
  */
 import { createWriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -26,11 +27,16 @@ function ip(n: number): string {
 export interface SyntheticOptions {
   /** As an API server returns the objects (see the header). Default false: as written in manifests. */
   served?: boolean;
+  /**
+   * With `served`: metadata.managedFields too, as the API returns them (`kubectl get --raw`, client libraries,
+   * `kubectl get --show-managed-fields`). kubectl leaves them out by default since 1.21.
+   */
+  managedFields?: boolean;
 }
 
 /** The synthetic cluster at `scale` (1 = 100 %), as plain API objects, in a stable order. */
 export function* syntheticCluster(scale: number, options: SyntheticOptions = {}): Generator<object> {
-  const served = options.served ? new Server() : undefined;
+  const served = options.served ? new Server(options.managedFields === true) : undefined;
   for (const obj of manifests(scale)) yield served ? served.serve(obj) : obj;
 }
 
@@ -353,6 +359,8 @@ class Server {
   private n = 0;
   private svcNo = 0;
 
+  constructor(private readonly managedFields: boolean) {}
+
   serve(obj: Obj): Obj {
     const n = this.n++;
     const kind = obj.kind as string;
@@ -469,7 +477,7 @@ class Server {
         time: time((n % 50_000) + 1),
       });
     }
-    meta.managedFields = managed;
+    if (this.managedFields) meta.managedFields = managed;
     return sorted(out) as Obj;
   }
 

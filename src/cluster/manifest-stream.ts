@@ -239,6 +239,13 @@ export class ManifestStream {
     const from = this.w.end - bytes.length;
     const nul = this.w.buf.indexOf(0, from);
     if (nul >= 0 && nul < this.w.end) {
+      // What lies wholly before the NUL byte is read, whatever the pieces the input came in.
+      this.w.end = nul;
+      if (!this.fallback && nul > this.w.start) {
+        this.engine ??= this.newEngine();
+        this.engine?.run(false);
+      }
+      if (this.failed) return;
       const line = this.engine?.lineAt(this.w.base + nul) ?? 1 + countNewlines(this.w.buf, this.w.start, nul);
       this.fail({
         code: 'binary-file',
@@ -602,16 +609,27 @@ class JsonEngine implements Engine {
       } else this.mode = 'root';
       return true;
     }
-    const text = buf.toString('latin1', i, Math.min(end, i + 64));
-    let message = 'Unexpected token';
-    try {
-      JSON.parse(text);
-    } catch (err) {
-      message = (err as Error).message;
+    // A scalar: read to its end (a document, not an object: the sink says so), or garbage.
+    let j = -1;
+    if (c === 0x22) {
+      const q = stringEnd(buf, i + 1, end);
+      if (q >= 0) j = q + 1;
+    } else {
+      let k = i;
+      while (k < end && !isWs(buf[k]) && buf[k] !== 0x2c && buf[k] !== 0x5b && buf[k] !== 0x7b) k++;
+      if (k < end) j = k === i ? i + 1 : k;
     }
-    void final;
-    this.error(this.line, `invalid JSON: ${message}`);
-    return false;
+    if (j < 0 && !final) return false;
+    const stop = j < 0 ? end : j;
+    const text = this.text(this.pos, this.w.base + stop, this.line);
+    if (text === undefined) return false;
+    const parsed = this.parse(text, this.line);
+    if (!parsed) return false;
+    const line = this.line;
+    this.advance(this.w.base + stop);
+    this.emitted = true;
+    this.sink.document(parsed.value, this.origin(line));
+    return true;
   }
 
   /** Inside a top-level object: exact scan until it closes, or its `items` array opens. */

@@ -49,6 +49,7 @@ const CONTAINER: KeepMap = {
   args: ALL,
   command: ALL,
   env: [{ name: ALL, value: ALL }],
+  envFrom: ALL,
   ports: ALL,
   readinessProbe: ALL,
   livenessProbe: ALL,

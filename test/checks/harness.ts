@@ -9,6 +9,7 @@ import type { Check, Finding } from '../../src/checks/types.js';
 import { parseManifests, snapshotFromObjects } from '../../src/cluster/parse.js';
 import { buildGraph } from '../../src/graph/build.js';
 import type { RouteGraph } from '../../src/graph/types.js';
+import { assertReadsKept, recordReads } from '../helpers/reduction.js';
 
 export interface Case {
   name: string;
@@ -34,21 +35,36 @@ export interface InvalidCase extends Case {
   findings: Expected[];
 }
 
-export function graphOf(objects: unknown[] | string, live = false): RouteGraph {
+/** The snapshot of a case; `reduce`: as audit's readers keep it (src/cluster/reduce.ts). */
+function snapshotOf(objects: unknown[] | string, live: boolean, reduce: boolean) {
   let snapshot: ReturnType<typeof snapshotFromObjects>;
   if (typeof objects === 'string') {
     const parsed = parseManifests(objects, 'fixture.yaml');
     assert.deepEqual(parsed.warnings, [], 'fixture YAML must parse cleanly');
-    snapshot = snapshotFromObjects(parsed.objects, parsed.origins);
+    snapshot = snapshotFromObjects(parsed.objects, parsed.origins, { reduce });
   } else {
-    snapshot = snapshotFromObjects(objects);
+    // Sorting into a snapshot (and reducing) changes objects: the case's own stay as they are written.
+    snapshot = snapshotFromObjects(reduce ? structuredClone(objects) : objects, undefined, { reduce });
   }
   snapshot.live = live;
-  return buildGraph(snapshot);
+  return snapshot;
+}
+
+export function graphOf(objects: unknown[] | string, live = false): RouteGraph {
+  return buildGraph(snapshotOf(objects, live, false));
 }
 
 export function runCheck(check: Check, c: Case): Finding[] {
   const findings = check.run(graphOf(c.objects, c.live));
+  // audit reads the same input reduced to what the checks read: same findings, and no read of a dropped member.
+  assert.deepEqual(
+    check.run(buildGraph(snapshotOf(c.objects, c.live ?? false, true))),
+    findings,
+    'the input as audit keeps it (src/cluster/reduce.ts) gives other findings',
+  );
+  const { snapshot, reads } = recordReads(snapshotOf(c.objects, c.live ?? false, false));
+  check.run(buildGraph(snapshot));
+  assertReadsKept(reads, `${check.meta.id}: `);
   for (const f of findings) {
     assert.equal(typeof f.message, 'string');
     assert.ok(f.fix.length > 0, 'every finding has a fix');
