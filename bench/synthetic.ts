@@ -837,3 +837,29 @@ export function countObjects(scale: number, options: ClusterTextOptions = {}): n
   for (const _ of manifests(scale)) n++;
   return Math.max(0, Math.min(n, options.to ?? n) - (options.from ?? 0));
 }
+
+/**
+ * A larger dump made fast: the cluster at `scale` rendered once as a JSON List (4-space indent), its items
+ * repeated `copies` times with every name containing "app-" (namespaces, and what they hold) renamed per copy
+ * ("c2-app-7"), so the copies are other namespaces of one cluster; the few cluster-wide objects repeat as they
+ * are. For tests and benchmarks that need gigabytes without waiting for the generator.
+ */
+export async function* clusterCopies(
+  scale: number,
+  copies: number,
+  options: SyntheticOptions = {},
+): AsyncGenerator<string> {
+  const pieces: string[] = [];
+  for await (const p of clusterText(scale, 'json', options)) pieces.push(p);
+  const text = pieces.join('');
+  const open = text.indexOf('"items": [\n') + '"items": [\n'.length;
+  const close = text.lastIndexOf('\n    ],');
+  const items = text.slice(open, close);
+  yield text.slice(0, open);
+  for (let c = 0; c < copies; c++) {
+    const copy = c === 0 ? items : items.replaceAll('app-', `c${c}-app-`);
+    for (let i = 0; i < copy.length; i += 1 << 20) yield copy.slice(i, i + (1 << 20));
+    if (c + 1 < copies) yield ',\n';
+  }
+  yield text.slice(close);
+}

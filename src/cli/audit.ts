@@ -9,6 +9,8 @@ import {
   FAIL_ON_VALUES,
   type FailOn,
 } from '../report/audit-model.js';
+import { progressMode } from '../report/progress.js';
+import { createReadProgress } from '../report/read-progress.js';
 import { colorEnabled, terminalWidth } from '../report/terminal.js';
 import {
   type CliIO,
@@ -117,8 +119,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   let source: ClusterSource;
   let auditSource: Omit<AuditSource, 'description'>;
   let live: LiveSource | undefined;
+  // On a TTY, a line with bytes and objects read (files, stdin, FIFOs) or objects and lists left (live).
+  const progress = createReadProgress(io.stderr, progressMode(io.env, io.stderr), {
+    color: colorEnabled(io.env, io.stderr, { color: values.color, noColor: values['no-color'] }),
+  });
+  const onProgress = progress.update;
   if (files.length > 0) {
-    source = new FileSource(files, { stdin: io.stdin });
+    source = new FileSource(files, { stdin: io.stdin, onProgress });
     auditSource = {
       kind: 'files',
       ...(values.namespace ? { namespace: values.namespace } : {}),
@@ -129,7 +136,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const { LiveSource } = await import('../cluster/live.js');
     try {
       const kube = connect({ kubeconfig: values.kubeconfig, context: values.context, env: io.env });
-      live = new LiveSource(kube);
+      live = new LiveSource(kube, { onProgress });
       source = live;
       auditSource = {
         kind: 'live',
@@ -152,6 +159,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     snapshot = await source.read(scope);
   } catch (err) {
     throw asUsageError(err);
+  } finally {
+    progress.close();
   }
   for (const w of snapshot.warnings) io.stderr.write(warnLine(w));
   const inputErrors = snapshot.warnings.filter(isInputError);

@@ -13,6 +13,7 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ManifestStream } from './manifest-stream.js';
 import { SnapshotSink } from './parse.js';
+import { reduceObject } from './reduce.js';
 import { SkippedCheck } from './skipped-check.js';
 import {
   type ClusterSnapshot,
@@ -187,6 +188,7 @@ export class FileSource implements ClusterSource {
       maxDocumentBytes: this.options.maxDocumentBytes,
       cutDropped: skipped !== undefined,
       onSkipped: skipped ? (bytes, line) => skipped.add(f.name, bytes, line) : undefined,
+      compact: skipped ? (v) => structuredClone(reduceObject(v as object)) : undefined,
     });
     const progress = this.options.onProgress;
     let size: number | undefined;

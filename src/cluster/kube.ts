@@ -413,6 +413,15 @@ function statusMessage(err: ApiException<unknown>): string | undefined {
 }
 
 const MAX_PAGES = 2000;
+/** Times a list starts over when its continue token has expired (410), before the read fails. */
+const MAX_RESTARTS = 3;
+
+/** Where a paged list's pages go as they arrive (Kube.list): nothing is kept in between. */
+export interface ListPages<T> {
+  onPage(items: T[]): void;
+  /** The list starts over (its continue token expired): forget its pages so far. */
+  onRestart?(): void;
+}
 
 export class Kube {
   readonly kubeConfig: KubeConfig;
@@ -549,8 +558,17 @@ export class Kube {
     return items;
   }
 
-  /** List objects; [] with a warning on 403, [] quietly when a CRD kind is not installed. */
-  async list<R extends Resource>(resource: R, opts: ListOptions = {}): Promise<ResourceTypes[R][]> {
+  /**
+   * List objects page by page (`limit`, 500 by default, and `continue`, like kubectl); [] with a warning on 403,
+   * [] quietly when a CRD kind is not installed. With `pages`, each page goes to `pages.onPage` as it arrives
+   * (kind and apiVersion set) and nothing is kept here. A continue token the server has expired (410 Expired:
+   * the list took longer than its compaction window) starts that list over, at most MAX_RESTARTS times.
+   */
+  async list<R extends Resource>(
+    resource: R,
+    opts: ListOptions = {},
+    pages?: ListPages<ResourceTypes[R]>,
+  ): Promise<ResourceTypes[R][]> {
     const info = this.info(resource);
     const namespace = info.namespaced ? opts.namespace : undefined;
     const { crd, versions } = await this.endpoint(resource);
@@ -560,14 +578,30 @@ export class Kube {
         : (this.builtins[resource] as Endpoint<ResourceTypes[R]>);
       const items: ResourceTypes[R][] = [];
       let token: string | undefined;
+      let restarts = 0;
       try {
         for (let pageNo = 0; pageNo < MAX_PAGES; pageNo++) {
           const q: Query = { limit: opts.limit ?? 500 };
           if (opts.labelSelector) q.labelSelector = opts.labelSelector;
           if (opts.fieldSelector) q.fieldSelector = opts.fieldSelector;
           if (token) q._continue = token;
-          const p = await ep.list(namespace, q);
-          items.push(...p.items);
+          let p: Page<ResourceTypes[R]>;
+          try {
+            p = await ep.list(namespace, q);
+          } catch (err) {
+            if (token && err instanceof ApiException && err.code === 410 && restarts < MAX_RESTARTS) {
+              restarts++;
+              token = undefined;
+              items.length = 0;
+              pages?.onRestart?.();
+              pageNo = -1;
+              continue;
+            }
+            throw err;
+          }
+          this.stamp(resource, p.items, version);
+          if (pages) pages.onPage(p.items);
+          else items.push(...p.items);
           token = p.continueToken;
           if (!token) break;
         }
@@ -579,10 +613,16 @@ export class Kube {
         // A kind the server does not serve (CRD not installed, or an API version this cluster predates):
         // try the next version, then say "not installed" quietly.
         if (err instanceof ApiException && err.code === 404) continue;
+        if (err instanceof ApiException && err.code === 410) {
+          throw new KubeError(
+            `the API server ${this.server} expired the list of ${this.qualified(resource)} ${MAX_RESTARTS + 1} times in a row (410 Expired: reading its pages took longer than the server keeps a list consistent)`,
+            'Retry when the API server is less busy, or audit one namespace at a time (-n NAMESPACE) so each list is shorter.',
+          );
+        }
         throw this.transportError(err, 'list', resource);
       }
       if (crd) this.crdVersion.set(resource, version);
-      return this.stamp(resource, items, version);
+      return items;
     }
     this.notInstalled.add(info.kind);
     return [];

@@ -1,12 +1,26 @@
 /**
  * LiveSource: a ClusterSnapshot from the API server, for audit. Lists only the kinds the checks read,
- * in one namespace or all, with selectors where they narrow the read. A 403 does not stop it: the kind
- * is skipped and a warning names the missing permission.
+ * in one namespace or all, with selectors where they narrow the read, page by page (500 objects a request,
+ * like kubectl); each page is reduced at once to what the checks read (reduce.ts), so memory grows with the
+ * objects kept, not with what the server sends. A 403 does not stop it: the kind is skipped and a warning
+ * names the missing permission.
  */
 import { CNI_CONFIG_MAPS } from '../mtu/cni.js';
 import type { Kube, ListOptions, Resource, ResourceTypes } from './kube.js';
 import { addObject } from './parse.js';
-import { type ClusterSnapshot, type ClusterSource, emptySnapshot, type ReadScope } from './types.js';
+import { reduceObject } from './reduce.js';
+import {
+  type ClusterSnapshot,
+  type ClusterSource,
+  emptySnapshot,
+  type ReadScope,
+  type ReadStatus,
+} from './types.js';
+
+export interface LiveSourceOptions {
+  /** Called as pages arrive: objects read so far and lists not finished. */
+  onProgress?: (status: ReadStatus) => void;
+}
 
 interface Plan {
   resource: Resource;
@@ -34,7 +48,10 @@ async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>
 }
 
 export class LiveSource implements ClusterSource {
-  constructor(readonly kube: Kube) {}
+  constructor(
+    readonly kube: Kube,
+    private readonly options: LiveSourceOptions = {},
+  ) {}
 
   describe(): string {
     return `context ${this.kube.context} (${this.kube.server})`;
@@ -88,32 +105,54 @@ export class LiveSource implements ClusterSource {
     const namespace = scope.allNamespaces ? undefined : (scope.namespace ?? this.kube.namespace);
     const results = new Map<number, unknown[]>();
     const plan = this.plan(scope);
+    let objects = 0;
+    let left = plan.length;
+    const progress = () => this.options.onProgress?.({ objects, kindsLeft: left });
+    progress();
     await pool(
       plan.map((p, i) => ({ p, i })),
       CONCURRENCY,
       async ({ p, i }) => {
-        let items: ResourceTypes[Resource][];
+        const kept: unknown[] = [];
+        const keep = (item: unknown) => {
+          kept.push(reduceObject(item as object));
+          objects++;
+        };
         if (p.name !== undefined) {
           const obj = await this.kube.get(p.resource, p.namespace ?? namespace, p.name);
-          items = obj ? [obj] : [];
+          if (obj) keep(obj);
         } else if (p.resource === 'namespaces' && namespace) {
           // One namespace: read just it (a namespaced user may still lack the cluster-wide list).
           const ns = await this.kube.get('namespaces', undefined, namespace);
-          items = ns ? [ns] : [];
+          if (ns) keep(ns);
         } else {
-          items = await this.kube.list(p.resource, {
-            ...p.options,
-            namespace: p.namespace ?? (p.allNamespaces ? undefined : namespace),
-          });
-          if (p.allNamespaces && p.resource === 'services') {
-            items = (items as ResourceTypes['services'][]).filter(
-              (s) =>
-                s.metadata?.namespace !== namespace &&
-                (s.spec?.type === 'LoadBalancer' || s.spec?.type === 'NodePort'),
-            );
-          }
+          // Controller candidates of other namespaces: only LoadBalancer and NodePort Services are kept.
+          const wanted =
+            p.allNamespaces && p.resource === 'services'
+              ? (s: ResourceTypes['services']) =>
+                  s.metadata?.namespace !== namespace &&
+                  (s.spec?.type === 'LoadBalancer' || s.spec?.type === 'NodePort')
+              : undefined;
+          await this.kube.list(
+            p.resource,
+            { ...p.options, namespace: p.namespace ?? (p.allNamespaces ? undefined : namespace) },
+            {
+              onPage: (items) => {
+                for (const item of items) {
+                  if (!wanted || wanted(item as ResourceTypes['services'])) keep(item);
+                }
+                progress();
+              },
+              onRestart: () => {
+                objects -= kept.length;
+                kept.length = 0;
+              },
+            },
+          );
         }
-        results.set(i, items);
+        results.set(i, kept);
+        left--;
+        progress();
       },
     );
     // Sort in plan order so the snapshot does not depend on response timing.
@@ -124,7 +163,7 @@ export class LiveSource implements ClusterSource {
         const id = `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
         if (seen.has(id)) continue; // the ConfigMap reads overlap in kube-system
         seen.add(id);
-        addObject(snapshot, item);
+        addObject(snapshot, item, undefined, { reduce: true });
       }
       if (p.resource === 'endpointslices' && (results.get(i) ?? []).length === 0) results.set(-1, []);
     });
@@ -133,7 +172,11 @@ export class LiveSource implements ClusterSource {
       results.has(-1) &&
       this.kube.warnings.some((w) => w.permission?.resource.startsWith('endpointslices'))
     ) {
-      for (const e of await this.kube.list('endpoints', { namespace })) addObject(snapshot, e);
+      await this.kube.list(
+        'endpoints',
+        { namespace },
+        { onPage: (items) => items.forEach((e) => addObject(snapshot, e, undefined, { reduce: true })) },
+      );
     }
     // Parent Gateways of routes in this namespace may live elsewhere: fetch exactly those.
     if (namespace) {
@@ -149,7 +192,7 @@ export class LiveSource implements ClusterSource {
       for (const k of [...wanted].slice(0, 20)) {
         const [ns, name] = k.split('/');
         const g = await this.kube.get('gateways', ns, name);
-        if (g) addObject(snapshot, g);
+        if (g) addObject(snapshot, g, undefined, { reduce: true });
       }
     }
     snapshot.warnings.push(...this.kube.warnings);

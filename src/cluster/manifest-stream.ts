@@ -69,6 +69,12 @@ export interface ManifestStreamOptions extends YamlDocumentOptions {
   onSkipped?: (bytes: Uint8Array, line: number) => void;
   /** The line the first byte is on (default 1): for a piece of a file read again. */
   firstLine?: number;
+  /**
+   * Applied to each YAML object (not Lists) before it is passed on. YAML parsers cut scalars out of the text as
+   * V8 "sliced strings", and build objects with spare property storage: an object kept from a 3 KB List entry
+   * holds all 3 KB. audit passes reduce-and-copy here (measured: 3× less memory).
+   */
+  compact?: (value: unknown) => unknown;
 }
 
 export const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
@@ -1378,8 +1384,15 @@ class YamlEngine implements Engine {
         file: this.file,
         line,
       };
-      this.sink.document(v, origin);
+      this.sink.document(this.compact(v), origin);
     }
+  }
+
+  /** The compact option for a single object; Lists keep their items' origins, which copies would lose. */
+  private compact(v: unknown): unknown {
+    const c = this.options.compact;
+    if (!c || !isObject(v) || typeof v.kind !== 'string' || v.kind.endsWith('List') || 'items' in v) return v;
+    return c(v);
   }
 
   /** `items:` is followed by block sequence entries at `indent`: read them one at a time. */
@@ -1463,7 +1476,7 @@ class YamlEngine implements Engine {
     if (out.warnings.length > 0) return;
     const value = out.objects.length === 0 ? null : out.objects[0];
     const origin = (isObject(value) && this.origins.get(value)) || { file: this.file, line: this.entryLine };
-    this.sink.listItem(value, origin);
+    this.sink.listItem(this.compact(value), origin);
   }
 
   /** The List's document ends before line `ls`: its envelope is the head and the tail around `items: []`. */

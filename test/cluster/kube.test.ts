@@ -272,3 +272,99 @@ describe('LiveSource', () => {
     assert.ok(gets.includes('/api/v1/namespaces/kube-system/configmaps/cilium-config'), gets.join(' '));
   });
 });
+
+describe('LiveSource: paged reads at scale', () => {
+  /** Pods of all namespaces in pages of `limit`, continue tokens "after:N"; `expire` decides which answer 410. */
+  function pagedPods(total: number, expire: (token: string, hit: number) => boolean) {
+    let hits = 0;
+    return (url: URL) => {
+      if (url.pathname !== '/api/v1/pods') return undefined;
+      const limit = Number(url.searchParams.get('limit'));
+      const token = url.searchParams.get('continue');
+      if (token && expire(token, hits++)) {
+        // What kube-apiserver answers once etcd has compacted past the list's resourceVersion.
+        return status(
+          410,
+          'Expired',
+          'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+        );
+      }
+      const from = token ? Number(token.split(':')[1]) : 0;
+      const items = Array.from({ length: Math.min(limit, total - from) }, (_, k) => ({
+        metadata: {
+          name: `p-${from + k}`,
+          namespace: `ns-${(from + k) % 7}`,
+          managedFields: [{ manager: 'kubelet', fieldsV1: { 'f:status': {} } }],
+        },
+        spec: {
+          nodeName: 'n1',
+          containers: [{ name: 'c', image: 'i', resources: {} }],
+          volumes: [{ name: 'v' }],
+        },
+        status: { phase: 'Running', podIP: '198.18.1.1' },
+      }));
+      const next = from + items.length;
+      return list('PodList', items, next < total ? `after:${next}` : undefined);
+    };
+  }
+
+  it('pages every list 500 at a time, keeps only what the checks read, and reports progress', async (t) => {
+    const api = await startFakeApi(
+      {},
+      pagedPods(1234, () => false),
+    );
+    t.after(() => api.close());
+    const kube = connect({ kubeconfig: api.kubeconfig, env: {} });
+    const seen: { objects: number; kindsLeft?: number }[] = [];
+    const s = await new LiveSource(kube, { onProgress: (p) => seen.push(p) }).read({ allNamespaces: true });
+    assert.equal(s.pods.length, 1234);
+    const podLists = api.requests.filter((u) => u.pathname === '/api/v1/pods');
+    assert.deepEqual(
+      podLists.map((u) => [u.searchParams.get('limit'), u.searchParams.get('continue')]),
+      [
+        ['500', null],
+        ['500', 'after:500'],
+        ['500', 'after:1000'],
+      ],
+    );
+    const p = s.pods[0] as unknown as Record<string, Record<string, unknown>>;
+    assert.equal(p.metadata.managedFields, undefined);
+    assert.equal(p.spec.volumes, undefined);
+    assert.equal(p.spec.nodeName, 'n1');
+    assert.ok(seen.some((x) => x.objects >= 500 && (x.kindsLeft ?? 0) > 0));
+    assert.deepEqual(seen.at(-1), { objects: seen.at(-1)?.objects, kindsLeft: 0 });
+  });
+
+  it('starts a list over when its continue token expired (410), without duplicates', async (t) => {
+    // The second page expires once: the list starts again from the first page.
+    const api = await startFakeApi(
+      {},
+      pagedPods(1100, (_token, hit) => hit === 0),
+    );
+    t.after(() => api.close());
+    const kube = connect({ kubeconfig: api.kubeconfig, env: {} });
+    const s = await new LiveSource(kube).read({ allNamespaces: true });
+    assert.equal(s.pods.length, 1100);
+    assert.equal(new Set(s.pods.map((x) => x.metadata?.name)).size, 1100);
+    assert.deepEqual(
+      api.requests.filter((u) => u.pathname === '/api/v1/pods').map((u) => u.searchParams.get('continue')),
+      [null, 'after:500', null, 'after:500', 'after:1000'],
+    );
+  });
+
+  it('gives up with what to do when the list keeps expiring', async (t) => {
+    const api = await startFakeApi(
+      {},
+      pagedPods(1100, () => true),
+    );
+    t.after(() => api.close());
+    const kube = connect({ kubeconfig: api.kubeconfig, env: {} });
+    await assert.rejects(
+      new LiveSource(kube).read({ allNamespaces: true }),
+      (e: unknown) =>
+        e instanceof KubeError &&
+        /expired the list of pods 4 times/.test(e.message) &&
+        /-n NAMESPACE/.test(e.hint ?? ''),
+    );
+  });
+});

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { stringify } from 'yaml';
-import { syntheticCluster } from '../../bench/audit.bench.js';
+import { syntheticCluster } from '../../bench/synthetic.js';
 import { parseManifests, snapshotFromObjects } from '../../src/cluster/parse.js';
 import { fastYamlDocument } from '../../src/cluster/yaml-fast.js';
 
