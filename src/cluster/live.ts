@@ -175,7 +175,11 @@ export class LiveSource implements ClusterSource {
       await this.kube.list(
         'endpoints',
         { namespace },
-        { onPage: (items) => items.forEach((e) => addObject(snapshot, e, undefined, { reduce: true })) },
+        {
+          onPage: (items) => {
+            for (const e of items) addObject(snapshot, e, undefined, { reduce: true });
+          },
+        },
       );
     }
     // Parent Gateways of routes in this namespace may live elsewhere: fetch exactly those.

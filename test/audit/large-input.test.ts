@@ -228,7 +228,7 @@ describe('audit: devices, FIFOs and progress', () => {
     );
     assert.equal(await main(['audit', '-f', '-', '-o', 'json'], tty), 0);
     assert.match(err, /reading <stdin>: \d+ KB, \d+ objects?/);
-    assert.match(err, /\r\x1b\[2K$/, 'the line is cleared at the end');
+    assert.ok(err.endsWith('\r\u001b[2K'), 'the line is cleared at the end');
     const pipe = captureIO(text, {});
     assert.equal(await main(['audit', '-f', '-', '-o', 'json'], pipe), 0);
     assert.equal(pipe.err(), '');
