@@ -62,12 +62,31 @@ export function deriveEndpoints(objects: LabObjects): void {
   objects.endpointSlices = [];
   objects.endpoints = [];
   for (const svc of objects.services) {
+    const derived = endpointsFor(svc, objects.pods);
+    if (!derived) continue;
+    objects.endpointSlices.push(derived.slice);
+    objects.endpoints.push(derived.endpoints);
+  }
+}
+
+/**
+ * One Service's EndpointSlice and Endpoints from the pods (undefined for a selector-less Service): ready pods
+ * are ready, terminating pods stay in the slice as not ready (serving while their probe passes) and leave the
+ * Endpoints, like the endpoint controllers do.
+ */
+export function endpointsFor(
+  svc: V1Service,
+  pods: readonly V1Pod[],
+): { slice: V1EndpointSlice; endpoints: V1Endpoints } | undefined {
+  {
     const ns = svc.metadata?.namespace ?? 'default';
     const name = svc.metadata?.name ?? '';
     const ports = svc.spec?.ports ?? [];
     let entries: {
       ip: string;
       ready: boolean;
+      serving: boolean;
+      terminating: boolean;
       nodeName?: string;
       pod?: V1Pod;
       ports: Map<string, number>;
@@ -77,11 +96,13 @@ export function deriveEndpoints(objects: LabObjects): void {
         {
           ip: UNDERLAY.controlPlane,
           ready: true,
+          serving: true,
+          terminating: false,
           ports: new Map(ports.map((p) => [p.name ?? '', UNDERLAY.apiPort])),
         },
       ];
     } else if (svc.spec?.selector && Object.keys(svc.spec.selector).length > 0) {
-      for (const pod of objects.pods) {
+      for (const pod of pods) {
         if (!serviceSelects(svc, pod) || !pod.status?.podIP) continue;
         if (pod.status.phase === 'Succeeded' || pod.status.phase === 'Failed') continue;
         const resolved = new Map<string, number>();
@@ -90,16 +111,19 @@ export function deriveEndpoints(objects: LabObjects): void {
           if (n !== undefined) resolved.set(p.name ?? '', n);
         }
         if (resolved.size === 0) continue;
+        const terminating = Boolean(pod.metadata?.deletionTimestamp);
         entries.push({
           ip: pod.status.podIP,
-          ready: podReady(pod),
+          ready: podReady(pod) && !terminating,
+          serving: podReady(pod),
+          terminating,
           nodeName: pod.spec?.nodeName,
           pod,
           ports: resolved,
         });
       }
     } else {
-      continue;
+      return undefined;
     }
     const slicePorts: DiscoveryV1EndpointPort[] = ports
       .filter((p) => entries.some((e) => e.ports.has(p.name ?? '')) || entries.length === 0)
@@ -137,7 +161,7 @@ export function deriveEndpoints(objects: LabObjects): void {
       addressType: 'IPv4',
       endpoints: entries.map((e) => ({
         addresses: [e.ip],
-        conditions: { ready: e.ready, serving: e.ready, terminating: false },
+        conditions: { ready: e.ready, serving: e.serving, terminating: e.terminating },
         ...(e.nodeName ? { nodeName: e.nodeName } : {}),
         ...(e.pod
           ? {
@@ -152,10 +176,8 @@ export function deriveEndpoints(objects: LabObjects): void {
       })),
       ports: entries.length === 0 ? [] : slicePorts,
     };
-    objects.endpointSlices.push(slice);
-
     const ready = entries.filter((e) => e.ready);
-    const notReady = entries.filter((e) => !e.ready);
+    const notReady = entries.filter((e) => !e.ready && !e.terminating);
     const address = (e: (typeof entries)[number]) => ({
       ip: e.ip,
       ...(e.nodeName ? { nodeName: e.nodeName } : {}),
@@ -183,7 +205,7 @@ export function deriveEndpoints(objects: LabObjects): void {
               },
             ],
     };
-    objects.endpoints.push(endpoints);
+    return { slice, endpoints };
   }
 }
 

@@ -1,26 +1,23 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, rmdir, symlink, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { createConnection } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { prepareApiFiles } from './api/files.js';
 import type { FaultChoice } from './faults/index.js';
 import { healthyModel, type LabModel, reconcile } from './model.js';
-import { labObjectList } from './objects.js';
+import { labObjectList, NAMES, tlsSecret } from './objects.js';
 import { podMtu } from './render/cni.js';
-import { clientResolvConf, clusterZone, podResolvConf, publicZone } from './render/dns.js';
-import { renderHaproxyCfg } from './render/haproxy.js';
-import { renderNodeIptables } from './render/kube-proxy.js';
+import { clientResolvConf, podResolvConf } from './render/dns.js';
 import {
   controlPlanePrelude,
   type NetworkPlan,
-  type PodWiring,
   planNamespaces,
   renderLbIptables,
   renderNetworkScript,
   renderUnderlayNft,
 } from './render/network.js';
-import { renderNginxConf } from './render/nginx.js';
 import { assertOwnStateDir, createStateDir, type LabState, readState, writeState } from './state.js';
 import {
   killPid,
@@ -42,18 +39,9 @@ import {
   NODES,
   nodeByName,
   PUBLIC_HOST,
-  podHostIface,
-  podNetns,
   UNDERLAY,
 } from './topology.js';
-import {
-  apiProcess,
-  type Layout,
-  labPaths,
-  type ProcessSpec,
-  planProcesses,
-  type SecretFile,
-} from './workloads.js';
+import { apiProcess, type Layout, labPaths, type ProcessSpec } from './workloads.js';
 
 /** The project root (…/dist/src/lab/lab.js → …). */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -63,6 +51,8 @@ export interface UpOptions {
   stateDir: string;
   faults: FaultChoice[];
   underlayMtu?: number;
+  /** Spread pods over the nodes (least pods first) instead of the lab's layout. */
+  spread?: boolean;
   /** Progress lines for a person (stderr); never decisions. */
   log?: (line: string) => void;
 }
@@ -87,84 +77,11 @@ export function buildModel(
   return reconcile(model);
 }
 
-/** Pods that get a namespace: every non-hostNetwork pod with an address. */
-export function podWirings(model: LabModel): PodWiring[] {
-  const names = labNamespaces(model.name);
-  const mtu = podMtu(model.objects, model.infra.underlayMtu);
-  return model.objects.pods
-    .filter((p) => !p.spec?.hostNetwork && p.status?.podIP)
-    .map((p) => {
-      const node = nodeByName(p.spec?.nodeName);
-      const ns = p.metadata?.namespace ?? 'default';
-      const name = p.metadata?.name ?? '';
-      return {
-        netns: podNetns(model.name, ns, name),
-        nodeNetns: names.nodes[node.name] as string,
-        hostIface: podHostIface(ns, name),
-        ip: p.status?.podIP as string,
-        gateway: node.gateway,
-        prefix: 24,
-        mtu,
-      };
-    });
-}
-
-/** IP allocations per node, shared with the pod runtime (which adds API-created pods). */
-export interface Ipam {
-  allocations: { ip: string; node: string; pod: string; netns: string; hostIface: string }[];
-}
-
-async function writeSecrets(secrets: SecretFile[]): Promise<void> {
-  await Promise.all(
-    secrets.map(async (s) => {
-      await mkdir(s.dir, { recursive: true });
-      await mustRun('openssl', [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        path.join(s.dir, 'tls.key'),
-        '-out',
-        path.join(s.dir, 'tls.crt'),
-        '-subj',
-        `/CN=${s.commonName}`,
-        '-days',
-        '365',
-        '-addext',
-        `subjectAltName=DNS:${s.commonName}`,
-      ]);
-    }),
-  );
-}
-
-function readinessScript(specs: ProcessSpec[]): string {
-  // One bash loop checks every socket: far cheaper than a Node round trip per check.
-  const checks = specs.flatMap((s) =>
-    s.listens.map(
-      (l) =>
-        `  nsenter --net=/run/netns/${s.netns} ss -Hln${l.proto === 'tcp' ? 't' : 'u'} 'sport = :${l.port}' | grep -q . || missing="$missing ${s.role}"`,
-    ),
-  );
-  return [
-    'for i in $(seq 1 200); do',
-    '  missing=""',
-    ...checks,
-    '  [ -z "$missing" ] && exit 0',
-    '  sleep 0.025',
-    'done',
-    'echo "$missing"',
-    'exit 1',
-  ].join('\n');
-}
-
 /**
- * Builds the lab: down first (idempotent rebuild), then objects → rendered files → namespaces and links →
- * processes → wait until every process listens. The state file is written before anything is created, so
- * `lab down` can undo a crashed or killed `up`.
+ * Builds the lab: down first (idempotent rebuild), then the objects (faults applied) → the static network
+ * (namespaces, links, the overlay, the infrastructure's filters) → the control plane, whose controllers start
+ * every pod, program every node and configure the proxies → wait until it has converged and the LB has judged.
+ * The state file is written before anything is created, so `lab down` can undo a crashed or killed `up`.
  */
 export async function labUp(opts: UpOptions): Promise<UpResult> {
   const t0 = Date.now();
@@ -183,22 +100,12 @@ export async function labUp(opts: UpOptions): Promise<UpResult> {
   const names = labNamespaces(opts.name);
   const p = labPaths(opts.stateDir);
   const layout: Layout = { stateDir: opts.stateDir, root: PROJECT_ROOT, names, nodeBin: process.execPath };
-  const pods = podWirings(model);
   const mtu = podMtu(model.objects, model.infra.underlayMtu);
-
-  const nodeIptables: Record<string, string> = {};
-  for (const node of NODES) nodeIptables[names.nodes[node.name] as string] = renderNodeIptables(model, node);
-  const plan: NetworkPlan = { names, infra: model.infra, pods };
+  const plan: NetworkPlan = { names, infra: model.infra, pods: [] };
   const namespaces = planNamespaces(plan);
-  const etcDirs = [
-    ...new Set([
-      names.client,
-      names.lb,
-      names.cp,
-      ...Object.values(names.nodes),
-      ...pods.map((w) => w.netns),
-    ]),
-  ].map((ns) => path.join('/etc/netns', ns));
+  const etcDirs = [...new Set([names.client, names.lb, names.cp, ...Object.values(names.nodes)])].map((ns) =>
+    path.join('/etc/netns', ns),
+  );
 
   const state: LabState = {
     version: 1,
@@ -207,6 +114,7 @@ export async function labUp(opts: UpOptions): Promise<UpResult> {
     phase: 'building',
     createdAt: new Date().toISOString(),
     faults: model.faults,
+    ...(opts.spread ? { spread: true } : {}),
     namespaces,
     etcDirs,
     processes: [],
@@ -231,7 +139,6 @@ export async function labUp(opts: UpOptions): Promise<UpResult> {
   await createStateDir(opts.stateDir, opts.name);
   await writeState(state);
 
-  // Render every file.
   await Promise.all(
     [
       p.logs,
@@ -245,11 +152,6 @@ export async function labUp(opts: UpOptions): Promise<UpResult> {
   const files: { iptables: Record<string, string>; nft: Record<string, string> } = { iptables: {}, nft: {} };
   const writes: Promise<void>[] = [];
   const put = (file: string, text: string) => writes.push(writeFile(file, text));
-  for (const [ns, rules] of Object.entries(nodeIptables)) {
-    const f = path.join(p.netfilterDir, `${ns}.iptables`);
-    files.iptables[ns] = f;
-    put(f, rules);
-  }
   const lbRules = path.join(p.netfilterDir, `${names.lb}.iptables`);
   files.iptables[names.lb] = lbRules;
   put(lbRules, renderLbIptables());
@@ -260,43 +162,19 @@ export async function labUp(opts: UpOptions): Promise<UpResult> {
     put(f, underlayNft);
   }
   put(p.networkScript, renderNetworkScript(plan, files));
-  put(
-    p.nginxConf,
-    renderNginxConf(model.objects, {
-      prefix: p.nginxDir,
-      pidFile: path.join(p.nginxDir, 'nginx.pid'),
-      errorLog: path.join(p.logs, 'nginx-error.log'),
-      accessLog: path.join(p.logs, 'nginx-access.log'),
-      tempDir: path.join(p.nginxDir, 'tmp'),
-    }),
-  );
-  // A unix socket path is limited to 107 bytes: without one, `up` does not wait for the first health checks.
-  const statsSocket = Buffer.byteLength(p.haproxySocket) < 100 ? p.haproxySocket : undefined;
-  put(p.haproxyCfg, renderHaproxyCfg(model.objects, { statsSocket }));
-  put(p.clusterZone, JSON.stringify(clusterZone(model.objects, model.infra)));
-  put(p.publicZone, JSON.stringify(publicZone(model.objects, model.infra)));
+  // The app's TLS certificate as a Secret (the backend-protocol-mismatch fault's app mounts it).
+  const tls = await selfSignedCert(path.join(opts.stateDir, 'secrets'), `web.${NAMES.appNamespace}.svc`);
+  model.objects.secrets = [
+    ...(model.objects.secrets ?? []),
+    tlsSecret(NAMES.appNamespace, 'web-tls', tls.cert, tls.key),
+  ];
   put(p.objects, `${JSON.stringify(labObjectList(model.objects), null, 1)}\n`);
-  const ipam: Ipam = {
-    allocations: pods.map((w) => {
-      const pod = model.objects.pods.find((x) => x.status?.podIP === w.ip);
-      return {
-        ip: w.ip,
-        node: pod?.spec?.nodeName ?? '',
-        pod: `${pod?.metadata?.namespace}/${pod?.metadata?.name}`,
-        netns: w.netns,
-        hostIface: w.hostIface,
-      };
-    }),
-  };
-  put(p.ipam, JSON.stringify(ipam, null, 1));
-  // resolv.conf per namespace: `ip netns exec` bind-mounts /etc/netns/<ns>/resolv.conf over /etc/resolv.conf.
+  put(p.infra, `${JSON.stringify(model.infra, null, 1)}\n`);
+  put(p.ipam, JSON.stringify({ allocations: [] }, null, 1));
   for (const dir of etcDirs) {
     const ns = path.basename(dir);
-    const pod = pods.find((w) => w.netns === ns);
-    const podObj = pod && model.objects.pods.find((x) => x.status?.podIP === pod.ip);
     let conf: string;
     if (ns === names.client) conf = clientResolvConf();
-    else if (podObj) conf = podResolvConf(podObj.metadata?.namespace ?? 'default');
     else if (Object.values(names.nodes).includes(ns)) conf = podResolvConf('kube-system');
     else conf = `nameserver ${CLUSTER.dnsServiceIP}\n`;
     writes.push(mkdir(dir, { recursive: true }).then(() => writeFile(path.join(dir, 'resolv.conf'), conf)));
@@ -310,14 +188,9 @@ export async function labUp(opts: UpOptions): Promise<UpResult> {
   await Promise.all(writes);
   mark('render');
 
-  const { processes, secrets } = planProcesses(model, layout);
   const apiEntry = path.join(PROJECT_ROOT, 'dist', 'src', 'lab', 'api', 'main.js');
-  const withApi = existsSync(apiEntry);
-  if (!withApi) warnings.push(`the lab API is not built (${apiEntry} missing): no kubeconfig`);
-
-  // Network, TLS material and the API are independent: build them together. The API (the slowest process to
-  // start) boots in its own namespace while the data plane is still being built.
-  const all = [...processes];
+  if (!existsSync(apiEntry))
+    throw new Error(`the lab's control plane is not built (${apiEntry} missing): run npm run build`);
   const track = (spec: ProcessSpec) => {
     const pid = spawnInNetns(spec.netns, spec.argv, {
       env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', ...spec.env },
@@ -329,63 +202,119 @@ export async function labUp(opts: UpOptions): Promise<UpResult> {
       netns: spec.netns,
       cmdlineMatch: spec.cmdlineMatch,
       logFile: spec.logFile,
-      ...(spec.pod ? { pod: spec.pod } : {}),
     });
-    if (spec.pod) state.podLogs[spec.pod] = spec.logFile;
-  };
-  const startApi = async () => {
-    if (!withApi) return undefined;
-    const files = await prepareApiFiles(opts.stateDir, {
-      address: UNDERLAY.controlPlane,
-      port: UNDERLAY.apiPort,
-    });
-    const spec = apiProcess(layout);
-    all.push(spec);
-    track(spec);
-    await writeState(state);
-    return files;
   };
   // The network script moves a veth into the control plane's namespace: it must exist first.
   await mustRun('bash', ['-c', controlPlanePrelude(names)], { timeoutMs: 15_000 });
-  const [, , apiFiles] = await Promise.all([
+  const [, apiFiles] = await Promise.all([
     mustRun('bash', [p.networkScript], { timeoutMs: 60_000 }),
-    writeSecrets(secrets),
-    startApi(),
+    prepareApiFiles(opts.stateDir, { address: UNDERLAY.controlPlane, port: UNDERLAY.apiPort }),
   ]);
   mark('network');
 
-  // Fill before any data-plane process starts: a flow set up earlier (the LB's keep-alive to the controller)
-  // would keep its conntrack entry and hide the fault.
-  const fill = model.infra.conntrackFill;
-  if (fill) await fillConntrack(names.nodes[fill.node] as string, nodeByName(fill.node).ip, opts.stateDir);
-  for (const spec of processes) track(spec);
+  track(apiProcess(layout));
   await writeState(state);
   mark('spawn');
 
-  const ready = await runCommand('bash', ['-c', readinessScript(all)], { timeoutMs: 15_000 });
-  if (ready.code !== 0) {
-    const dead: string[] = [];
-    for (const proc of state.processes)
-      if (!(await pidAlive(proc.pid))) dead.push(`${proc.role} (log: ${proc.logFile})`);
+  const ready = await waitConverged(path.join(opts.stateDir, 'control.sock'), 20_000);
+  if (!ready.converged) {
+    const dead = (await pidAlive(state.processes[0]?.pid ?? -1))
+      ? ''
+      : `; the control plane exited (log: ${p.logs}/api.log)`;
     throw new Error(
-      `lab ${opts.name}: not every process is listening after 10 s (${ready.stdout.trim() || 'unknown'})${dead.length ? `; exited: ${dead.join(', ')}` : ''}`,
+      `lab ${opts.name}: not converged after 20 s (waiting for ${ready.waiting.join(', ') || 'the control plane'})${dead}`,
     );
+  }
+  const statsSocket = Buffer.byteLength(p.haproxySocket) < 100 ? p.haproxySocket : undefined;
+  // The LB's first checks may have run before the nodes were programmed: reload it so its verdicts are the
+  // converged lab's (a fresh haproxy worker checks from scratch).
+  const lbPid = Number(
+    (await readFile(path.join(opts.stateDir, 'haproxy.pid'), 'utf8').catch(() => '')).trim(),
+  );
+  if (lbPid > 0) {
+    killPid(lbPid, 'SIGUSR2');
+    await sleep(150);
   }
   if (statsSocket) {
     const lb = await waitLoadBalancerSettled(statsSocket, 8000);
     if (!lb.settled)
       warnings.push('the load balancer had not judged every node healthy or unhealthy within 8 s');
   }
+  // Filled once the lab has converged (with the table full the kubelet's own probes fail), after flushing the
+  // node's flows: a flow set up earlier (the LB's keep-alive to the controller) would keep its entry and hide it.
+  const fill = model.infra.conntrackFill;
+  if (fill) await fillConntrack(names.nodes[fill.node] as string, nodeByName(fill.node).ip, opts.stateDir);
   mark('ready');
 
   state.phase = 'up';
-  if (apiFiles) {
-    state.kubeconfig = apiFiles.kubeconfigPath;
-    state.apiServer = `https://${UNDERLAY.controlPlane}:${UNDERLAY.apiPort}`;
-  }
+  state.kubeconfig = apiFiles.kubeconfigPath;
+  state.apiServer = `https://${UNDERLAY.controlPlane}:${UNDERLAY.apiPort}`;
   await writeState(state);
   log(`lab ${opts.name} up in ${Date.now() - t0} ms`);
   return { state, timings, warnings };
+}
+
+/** A self-signed certificate and key (EC P-256) for `commonName`, made with openssl. */
+async function selfSignedCert(dir: string, commonName: string): Promise<{ cert: Buffer; key: Buffer }> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const keyFile = path.join(dir, `${commonName}.key`);
+  const certFile = path.join(dir, `${commonName}.crt`);
+  await mustRun('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    keyFile,
+    '-out',
+    certFile,
+    '-subj',
+    `/CN=${commonName}`,
+    '-days',
+    '365',
+    '-addext',
+    `subjectAltName=DNS:${commonName}`,
+  ]);
+  return { cert: await readFile(certFile), key: await readFile(keyFile) };
+}
+
+/** Asks the control plane (over its unix socket) whether the lab has converged, waiting up to `timeoutMs`. */
+export async function waitConverged(
+  socket: string,
+  timeoutMs: number,
+): Promise<{ converged: boolean; waiting: string[] }> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const left = deadline - Date.now();
+    const answer = await new Promise<{ converged: boolean; waiting: string[] } | undefined>((resolve) => {
+      const req = httpRequest(
+        { socketPath: socket, path: `/converged?timeoutMs=${left}`, timeout: left + 1000 },
+        (res) => {
+          let body = '';
+          res.on('data', (d) => {
+            body += d;
+          });
+          res.on('end', () => {
+            try {
+              resolve(JSON.parse(body) as { converged: boolean; waiting: string[] });
+            } catch {
+              resolve(undefined);
+            }
+          });
+        },
+      );
+      req.on('error', () => resolve(undefined));
+      req.on('timeout', () => req.destroy());
+      req.end();
+    });
+    if (answer?.converged) return answer;
+    if (answer && Date.now() >= deadline) return answer;
+    await sleep(answer ? 25 : 50);
+  }
+  return { converged: false, waiting: [] };
 }
 
 /** One haproxy `show stat` over its unix socket (in the host's filesystem, so no namespace hop is needed). */
@@ -461,6 +390,7 @@ export async function fillConntrack(netns: string, nodeIP: string, stateDir: str
   }
   const file = path.join(stateDir, 'conntrack-fill.txt');
   await writeFile(file, `${lines.join('\n')}\n`);
+  await runCommand('nsenter', [`--net=/run/netns/${netns}`, 'conntrack', '-F'], { timeoutMs: 10_000 });
   // conntrack exits non-zero once the table is full: that is the point, so only the count is checked.
   await runCommand('nsenter', [`--net=/run/netns/${netns}`, 'conntrack', '-R', file], { timeoutMs: 60_000 });
   await rm(file, { force: true });
@@ -494,7 +424,7 @@ export async function labDown(opts: DownOptions): Promise<DownResult> {
   ].filter((n) => present.has(n) && n.startsWith(prefix));
 
   const killed: number[] = [];
-  for (const proc of state?.processes ?? []) {
+  for (const proc of [...(state?.processes ?? []), ...(await runtimeProcesses(opts.stateDir))]) {
     const cmdline = await pidCmdline(proc.pid);
     // Only a process whose command line names this lab's state dir: a stale or edited state file must not
     // make us kill someone else's process.
@@ -551,6 +481,20 @@ export interface LabStatus {
   healthy: boolean;
 }
 
+/** The processes the control plane runs (its pods' containers, the LB, the public resolver), from runtime.json. */
+async function runtimeProcesses(
+  stateDir: string,
+): Promise<{ role: string; pid: number; netns: string; cmdlineMatch: string }[]> {
+  try {
+    const r = JSON.parse(await readFile(path.join(stateDir, 'runtime.json'), 'utf8')) as {
+      processes?: { role: string; pid: number; cmdlineMatch: string }[];
+    };
+    return (r.processes ?? []).map((p) => ({ ...p, netns: '' }));
+  } catch {
+    return [];
+  }
+}
+
 /** What is there: from the state file, checked against the host (namespaces present, PIDs alive). */
 export async function labStatus(opts: DownOptions): Promise<LabStatus> {
   const state = await readState(opts.stateDir);
@@ -560,7 +504,7 @@ export async function labStatus(opts: DownOptions): Promise<LabStatus> {
     ...new Set([...(state?.namespaces ?? []), ...[...present].filter((n) => n.startsWith(prefix))]),
   ];
   const processes = await Promise.all(
-    (state?.processes ?? []).map(async (p) => {
+    [...(state?.processes ?? []), ...(await runtimeProcesses(opts.stateDir))].map(async (p) => {
       const cmdline = await pidCmdline(p.pid);
       return {
         role: p.role,

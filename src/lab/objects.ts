@@ -1,6 +1,7 @@
 import type {
   V1ConfigMap,
   V1Container,
+  V1DaemonSet,
   V1Deployment,
   V1EndpointSlice,
   V1Endpoints,
@@ -11,10 +12,13 @@ import type {
   V1Node,
   V1Pod,
   V1PodDisruptionBudget,
+  V1PodSpec,
   V1ReplicaSet,
+  V1Secret,
   V1Service,
+  V1Volume,
 } from '@kubernetes/client-node';
-import { CLUSTER, hostInCidr, INTERNET, NODES, nodeByName, PUBLIC_HOST, UNDERLAY } from './topology.js';
+import { CLUSTER, INTERNET, NODES, PUBLIC_HOST, UNDERLAY } from './topology.js';
 
 /**
  * The lab is described by Kubernetes objects; the data plane is rendered from them. Kinds are kept apart so
@@ -24,6 +28,7 @@ export interface LabObjects {
   namespaces: V1Namespace[];
   nodes: V1Node[];
   deployments: V1Deployment[];
+  daemonSets?: V1DaemonSet[];
   replicaSets: V1ReplicaSet[];
   pods: V1Pod[];
   services: V1Service[];
@@ -34,6 +39,7 @@ export interface LabObjects {
   networkPolicies: V1NetworkPolicy[];
   configMaps: V1ConfigMap[];
   podDisruptionBudgets: V1PodDisruptionBudget[];
+  secrets?: V1Secret[];
 }
 
 /** Images the lab knows how to run (anything else, e.g. a probe pod's image, gets a namespace and no process). */
@@ -150,19 +156,6 @@ function nodeObject(index: number): V1Node {
   };
 }
 
-/** What a Deployment's pod needs to be built: its spec and where it runs. */
-interface PodPlan {
-  namespace: string;
-  name: string;
-  labels: Record<string, string>;
-  nodeName: string;
-  host: number;
-  owner?: { rs: string; uid: string };
-  hostNetwork?: boolean;
-  containers: V1Container[];
-  serviceAccountName?: string;
-}
-
 function hexId(seed: string, len: number): string {
   let out = '';
   let h = 2166136261;
@@ -181,81 +174,12 @@ function uid(seed: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
-function podObject(plan: PodPlan): V1Pod {
-  const node = nodeByName(plan.nodeName);
-  const podIP = plan.hostNetwork ? node.ip : hostInCidr(node.podCidr, plan.host);
-  const conditions = [
-    'PodReadyToStartContainers',
-    'Initialized',
-    'Ready',
-    'ContainersReady',
-    'PodScheduled',
-  ].map((type) => ({ type, status: 'True', lastTransitionTime: CREATED }));
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      name: plan.name,
-      namespace: plan.namespace,
-      uid: uid(`pod/${plan.namespace}/${plan.name}`),
-      creationTimestamp: CREATED,
-      labels: plan.labels,
-      ...(plan.owner
-        ? {
-            ownerReferences: [
-              {
-                apiVersion: 'apps/v1',
-                kind: 'ReplicaSet',
-                name: plan.owner.rs,
-                uid: plan.owner.uid,
-                controller: true,
-                blockOwnerDeletion: true,
-              },
-            ],
-          }
-        : {}),
-    },
-    spec: {
-      nodeName: plan.nodeName,
-      containers: plan.containers,
-      ...(plan.hostNetwork
-        ? { hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' }
-        : { dnsPolicy: 'ClusterFirst' }),
-      restartPolicy: 'Always',
-      schedulerName: 'default-scheduler',
-      serviceAccountName: plan.serviceAccountName ?? 'default',
-      terminationGracePeriodSeconds: 30,
-      enableServiceLinks: true,
-    },
-    status: {
-      phase: 'Running',
-      hostIP: node.ip,
-      hostIPs: [{ ip: node.ip }],
-      podIP,
-      podIPs: [{ ip: podIP }],
-      startTime: CREATED,
-      qosClass: 'Burstable',
-      conditions,
-      containerStatuses: plan.containers.map((c) => ({
-        name: c.name,
-        image: c.image ?? '',
-        imageID: `${(c.image ?? '').split(':')[0]}@sha256:${hexId(c.image ?? '', 64)}`,
-        containerID: `containerd://${hexId(`${plan.namespace}/${plan.name}/${c.name}`, 64)}`,
-        ready: true,
-        started: true,
-        restartCount: 0,
-        state: { running: { startedAt: CREATED } },
-      })),
-    },
-  };
-}
-
 function deployment(
   namespace: string,
   name: string,
   labels: Record<string, string>,
   replicas: number,
-  template: { containers: V1Container[]; serviceAccountName?: string },
+  template: { containers: V1Container[]; serviceAccountName?: string; volumes?: V1Volume[] },
 ): { deployment: V1Deployment; replicaSet: V1ReplicaSet; rsName: string; rsUid: string } {
   const hash = hexId(`${namespace}/${name}`, 10).replace(/[0-9]/g, (d) => 'bcdfghjklm'[Number(d)] as string);
   const rsName = `${name}-${hash}`;
@@ -278,13 +202,6 @@ function deployment(
       selector: { matchLabels: labels },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } },
       template: { metadata: { labels }, spec: template },
-    },
-    status: {
-      observedGeneration: 1,
-      replicas,
-      readyReplicas: replicas,
-      availableReplicas: replicas,
-      updatedReplicas: replicas,
     },
   };
   const replicaSet: V1ReplicaSet = {
@@ -486,6 +403,39 @@ const CALICO_CNI_CONFIG = JSON.stringify(
   2,
 );
 
+/** kube-proxy as kubeadm installs it: a DaemonSet of hostNetwork pods, one per node. */
+function kubeProxyDaemonSet(): V1DaemonSet {
+  const labels = { 'k8s-app': 'kube-proxy' };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: {
+      name: 'kube-proxy',
+      namespace: 'kube-system',
+      uid: uid('ds/kube-system/kube-proxy'),
+      creationTimestamp: CREATED,
+      generation: 1,
+      labels,
+      annotations: { 'deprecated.daemonset.template.generation': '1' },
+    },
+    spec: {
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: {
+          containers: [kubeProxyContainer()],
+          hostNetwork: true,
+          dnsPolicy: 'ClusterFirst',
+          priorityClassName: 'system-node-critical',
+          serviceAccountName: 'kube-proxy',
+          tolerations: [{ operator: 'Exists' }],
+        },
+      },
+      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } },
+    },
+  };
+}
+
 /** The healthy lab: every object the API serves, before faults and before the endpoint controller runs. */
 export function healthyObjects(): LabObjects {
   const controllerDeploy = deployment(
@@ -502,60 +452,13 @@ export function healthyObjects(): LabObjects {
   const dnsDeploy = deployment('kube-system', 'coredns', DNS_LABELS, 1, {
     containers: [corednsContainer()],
     serviceAccountName: 'coredns',
-  });
-  const suffix = (seed: string) => hexId(seed, 5).replace(/[0-9]/g, (d) => 'bcdfghjklm'[Number(d)] as string);
-
-  // Placement is deliberate: the controller on node-1 and both web pods on node-2, so every proxied request
-  // crosses the overlay and overlay faults show on every request rather than on every other one.
-  const pods: V1Pod[] = [
-    podObject({
-      namespace: NAMES.controllerNamespace,
-      name: `${controllerDeploy.rsName}-${suffix('ctrl')}`,
-      labels: {
-        ...CONTROLLER_LABELS,
-        'pod-template-hash': controllerDeploy.rsName.split('-').pop() as string,
+    volumes: [
+      {
+        name: 'config-volume',
+        configMap: { name: 'coredns', items: [{ key: 'Corefile', path: 'Corefile' }] },
       },
-      nodeName: 'node-1',
-      host: 10,
-      owner: { rs: controllerDeploy.rsName, uid: controllerDeploy.rsUid },
-      containers: [controllerContainer()],
-      serviceAccountName: 'ingress-nginx',
-    }),
-    podObject({
-      namespace: 'kube-system',
-      name: `${dnsDeploy.rsName}-${suffix('dns')}`,
-      labels: { ...DNS_LABELS, 'pod-template-hash': dnsDeploy.rsName.split('-').pop() as string },
-      nodeName: 'node-1',
-      host: 11,
-      owner: { rs: dnsDeploy.rsName, uid: dnsDeploy.rsUid },
-      containers: [corednsContainer()],
-      serviceAccountName: 'coredns',
-    }),
-    ...['a', 'b'].map((s, i) =>
-      podObject({
-        namespace: NAMES.appNamespace,
-        name: `${webDeploy.rsName}-${suffix(`web-${s}`)}`,
-        labels: { ...WEB_LABELS, 'pod-template-hash': webDeploy.rsName.split('-').pop() as string },
-        nodeName: 'node-2',
-        host: 10 + i,
-        owner: { rs: webDeploy.rsName, uid: webDeploy.rsUid },
-        containers: [webContainer()],
-      }),
-    ),
-    ...NODES.map((n) =>
-      podObject({
-        namespace: 'kube-system',
-        name: `kube-proxy-${suffix(`kp-${n.name}`)}`,
-        labels: { 'k8s-app': 'kube-proxy' },
-        nodeName: n.name,
-        host: 0,
-        hostNetwork: true,
-        containers: [kubeProxyContainer()],
-        serviceAccountName: 'kube-proxy',
-      }),
-    ),
-  ];
-
+    ],
+  });
   const services: V1Service[] = [
     service(
       'default',
@@ -789,8 +692,11 @@ export function healthyObjects(): LabObjects {
     ],
     nodes: NODES.map((_, i) => nodeObject(i)),
     deployments: [controllerDeploy.deployment, webDeploy.deployment, dnsDeploy.deployment],
-    replicaSets: [controllerDeploy.replicaSet, webDeploy.replicaSet, dnsDeploy.replicaSet],
-    pods,
+    daemonSets: [kubeProxyDaemonSet()],
+    // ReplicaSets and pods are the controllers' to make (the Deployment and DaemonSet controllers, the scheduler
+    // and the kubelet), as in a cluster that just started.
+    replicaSets: [],
+    pods: [],
     services,
     endpointSlices: [],
     endpoints: [],
@@ -799,6 +705,17 @@ export function healthyObjects(): LabObjects {
     networkPolicies,
     configMaps,
     podDisruptionBudgets: [pdb],
+  };
+}
+
+/** A kubernetes.io/tls Secret from PEM files. */
+export function tlsSecret(namespace: string, name: string, cert: Buffer, key: Buffer): V1Secret {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'kubernetes.io/tls',
+    metadata: { name, namespace, creationTimestamp: CREATED },
+    data: { 'tls.crt': cert.toString('base64'), 'tls.key': key.toString('base64') },
   };
 }
 
@@ -812,6 +729,7 @@ export function labObjectList(objects: LabObjects): { apiVersion: 'v1'; kind: 'L
       ...objects.nodes,
       ...objects.configMaps,
       ...objects.deployments,
+      ...(objects.daemonSets ?? []),
       ...objects.replicaSets,
       ...objects.pods,
       ...objects.services,
@@ -821,6 +739,7 @@ export function labObjectList(objects: LabObjects): { apiVersion: 'v1'; kind: 'L
       ...objects.ingresses,
       ...objects.networkPolicies,
       ...objects.podDisruptionBudgets,
+      ...(objects.secrets ?? []),
     ].map(toWire),
   };
 }
@@ -852,8 +771,18 @@ export function findConfigMap(objects: LabObjects, namespace: string, name: stri
   return objects.configMaps.find((s) => s.metadata?.namespace === namespace && s.metadata?.name === name);
 }
 
-export function appPods(objects: LabObjects): V1Pod[] {
-  return objects.pods.filter((p) => p.spec?.containers?.some((c) => c.image === IMAGES.web));
+/**
+ * The app's pod templates (the web Deployment's, which its ReplicaSet's pods are made from) and any app pods
+ * already in the objects: what a fault on the app changes.
+ */
+export function appPods(objects: LabObjects): { spec?: V1PodSpec }[] {
+  const templates = objects.deployments
+    .filter((d) => d.spec?.template.spec?.containers?.some((c) => c.image === IMAGES.web))
+    .map((d) => d.spec?.template as { spec?: V1PodSpec });
+  return [
+    ...templates,
+    ...objects.pods.filter((p) => p.spec?.containers?.some((c) => c.image === IMAGES.web)),
+  ];
 }
 
 export function appIngress(objects: LabObjects): V1Ingress | undefined {

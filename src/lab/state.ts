@@ -31,6 +31,8 @@ export interface LabState {
   phase: 'building' | 'up';
   createdAt: string;
   faults: string[];
+  /** Pods spread over the nodes by the scheduler (`lab up --spread`) instead of the lab's layout. */
+  spread?: boolean;
   namespaces: string[];
   /** /etc/netns/<ns> directories the lab created (resolv.conf per namespace). */
   etcDirs: string[];

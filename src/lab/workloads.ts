@@ -1,8 +1,7 @@
 import path from 'node:path';
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
-import type { LabModel } from './model.js';
 import { IMAGES } from './objects.js';
-import { CLUSTER, INTERNET, type LabNamespaces, podNetns, UNDERLAY } from './topology.js';
+import { CLUSTER, INTERNET, type LabNamespaces, UNDERLAY } from './topology.js';
 
 /** One process the lab runs: where, what, and how to know it is serving. */
 export interface ProcessSpec {
@@ -16,14 +15,6 @@ export interface ProcessSpec {
   /** Sockets that show the process is ready. */
   listens: { proto: 'tcp' | 'udp'; port: number }[];
   pod?: string;
-}
-
-/** A TLS Secret a pod mounts: the lab makes a self-signed pair for it. */
-export interface SecretFile {
-  namespace: string;
-  secretName: string;
-  dir: string;
-  commonName: string;
 }
 
 export interface Layout {
@@ -48,6 +39,7 @@ export function labPaths(stateDir: string) {
     netfilterDir: path.join(stateDir, 'netfilter'),
     secretsDir: path.join(stateDir, 'secrets'),
     ipam: path.join(stateDir, 'ipam.json'),
+    infra: path.join(stateDir, 'infra.json'),
     binDir: path.join(stateDir, 'bin'),
   };
 }
@@ -70,121 +62,119 @@ export function containerEnv(pod: V1Pod, c: V1Container): Record<string, string>
   return env;
 }
 
-/** Secret volumes mounted by a container: mountPath → the lab's directory holding the Secret's files. */
-function secretMounts(
+/**
+ * The process a container's image stands for in the lab (the controller image runs nginx, the CoreDNS image our
+ * DNS server, the shop image our app with the container's env), or undefined: any other image (probe pods) gets
+ * a namespace and no process. `secretDirs` maps a Secret (namespace/name) to the directory holding its files.
+ */
+export function containerProcess(
   pod: V1Pod,
   c: V1Container,
-  stateDir: string,
-): { mountPath: string; secret: SecretFile }[] {
-  const out: { mountPath: string; secret: SecretFile }[] = [];
-  const ns = pod.metadata?.namespace ?? 'default';
-  for (const m of c.volumeMounts ?? []) {
-    const vol = pod.spec?.volumes?.find((v) => v.name === m.name);
-    const secretName = vol?.secret?.secretName;
-    if (!secretName) continue;
-    out.push({
-      mountPath: m.mountPath.replace(/\/$/, ''),
-      secret: {
-        namespace: ns,
-        secretName,
-        dir: path.join(labPaths(stateDir).secretsDir, ns, secretName),
-        commonName: `${pod.metadata?.labels?.['app.kubernetes.io/name'] ?? 'web'}.${ns}.svc`,
-      },
-    });
-  }
-  return out;
-}
-
-/**
- * The processes behind the lab's pods (by image) plus the infrastructure's own: the LB's haproxy and the
- * client's resolver. Pods whose image the lab does not know get a namespace and no process.
- */
-export function planProcesses(
-  model: LabModel,
   layout: Layout,
-): { processes: ProcessSpec[]; secrets: SecretFile[] } {
+  netns: string,
+  volumeDir: (volume: string) => string | undefined,
+): ProcessSpec | undefined {
   const p = labPaths(layout.stateDir);
   const dist = path.join(layout.root, 'dist', 'src', 'lab');
-  const processes: ProcessSpec[] = [];
-  const secrets: SecretFile[] = [];
-  const match = layout.stateDir;
-  for (const pod of model.objects.pods) {
-    if (pod.spec?.hostNetwork || !pod.status?.podIP) continue;
-    const ns = podNetns(model.name, pod.metadata?.namespace ?? 'default', pod.metadata?.name ?? '');
-    const key = podKey(pod);
-    for (const c of pod.spec?.containers ?? []) {
-      const logFile = path.join(p.logs, `${pod.metadata?.namespace}_${pod.metadata?.name}_${c.name}.log`);
-      if (c.image === IMAGES.controller) {
-        processes.push({
-          role: 'controller',
-          netns: ns,
-          argv: ['nginx', '-e', path.join(p.logs, 'nginx-error.log'), '-p', p.nginxDir, '-c', p.nginxConf],
-          env: {},
-          logFile,
-          cmdlineMatch: p.nginxConf,
-          listens: [
-            { proto: 'tcp', port: 80 },
-            { proto: 'tcp', port: 10254 },
-          ],
-          pod: key,
-        });
-      } else if (c.image === IMAGES.coredns) {
-        processes.push({
-          role: 'coredns',
-          netns: ns,
-          argv: [
-            layout.nodeBin,
-            path.join(dist, 'dns', 'server.js'),
-            '--zone',
-            p.clusterZone,
-            '--listen',
-            '0.0.0.0:53',
-          ],
-          env: {},
-          logFile,
-          cmdlineMatch: p.clusterZone,
-          listens: [{ proto: 'udp', port: 53 }],
-          pod: key,
-        });
-      } else if (c.image === IMAGES.web) {
-        const env = containerEnv(pod, c);
-        for (const { mountPath, secret } of secretMounts(pod, c, layout.stateDir)) {
-          if (!secrets.some((s) => s.dir === secret.dir)) secrets.push(secret);
-          for (const [k, v] of Object.entries(env)) {
-            if (v.startsWith(`${mountPath}/`)) env[k] = path.join(secret.dir, v.slice(mountPath.length + 1));
-          }
-        }
-        const port = Number(env.PORT ?? '8080');
-        processes.push({
-          role: `web:${pod.metadata?.name}`,
-          netns: ns,
-          argv: [
-            layout.nodeBin,
-            path.join(dist, 'app', 'server.js'),
-            '--pod-name',
-            pod.metadata?.name ?? 'web',
-            '--lab-state',
-            match,
-          ],
-          env: { ...env, POD_NAME: pod.metadata?.name ?? 'web' },
-          logFile,
-          cmdlineMatch: match,
-          listens: Number.isInteger(port) ? [{ proto: 'tcp', port }] : [],
-          pod: key,
-        });
-      }
-    }
+  const key = podKey(pod);
+  const logFile = path.join(p.logs, `${pod.metadata?.namespace}_${pod.metadata?.name}_${c.name}.log`);
+  const base = { netns, logFile, pod: key, env: {} as Record<string, string> };
+  if (c.image === IMAGES.controller) {
+    return {
+      ...base,
+      role: 'controller',
+      argv: [
+        'nginx',
+        '-e',
+        path.join(p.logs, 'nginx-error.log'),
+        '-p',
+        p.nginxDir,
+        '-c',
+        p.nginxConf,
+        '-g',
+        `pid ${nginxPidFile(layout.stateDir, key)};`,
+      ],
+      cmdlineMatch: p.nginxConf,
+      listens: [
+        { proto: 'tcp', port: 80 },
+        { proto: 'tcp', port: 10254 },
+      ],
+    };
   }
-  processes.push({
+  if (c.image === IMAGES.coredns) {
+    return {
+      ...base,
+      role: 'coredns',
+      argv: [
+        layout.nodeBin,
+        path.join(dist, 'dns', 'server.js'),
+        '--zone',
+        p.clusterZone,
+        '--listen',
+        '0.0.0.0:53',
+        '--ready-port',
+        '8181',
+        '--health-port',
+        '8080',
+      ],
+      cmdlineMatch: p.clusterZone,
+      listens: [{ proto: 'udp', port: 53 }],
+    };
+  }
+  if (c.image === IMAGES.web) {
+    const env = containerEnv(pod, c);
+    // Files of mounted volumes (a TLS Secret) are where the kubelet wrote them: env paths point there.
+    for (const m of c.volumeMounts ?? []) {
+      const dir = volumeDir(m.name);
+      if (!dir) continue;
+      const mount = m.mountPath.replace(/\/$/, '');
+      for (const [k, v] of Object.entries(env))
+        if (v.startsWith(`${mount}/`)) env[k] = path.join(dir, v.slice(mount.length + 1));
+    }
+    const port = Number(env.PORT ?? '8080');
+    return {
+      ...base,
+      role: `web:${pod.metadata?.name}`,
+      argv: [
+        layout.nodeBin,
+        path.join(dist, 'app', 'server.js'),
+        '--pod-name',
+        pod.metadata?.name ?? 'web',
+        '--lab-state',
+        layout.stateDir,
+      ],
+      env: { ...env, POD_NAME: pod.metadata?.name ?? 'web' },
+      cmdlineMatch: layout.stateDir,
+      listens: Number.isInteger(port) ? [{ proto: 'tcp', port }] : [],
+    };
+  }
+  return undefined;
+}
+
+/** nginx's pid file of one controller pod (the ingress controller reloads it by this PID). */
+export function nginxPidFile(stateDir: string, pod: string): string {
+  return path.join(labPaths(stateDir).nginxDir, `${pod.replace('/', '_')}.pid`);
+}
+
+/** The cloud's load balancer (haproxy, master-worker so a reload keeps serving) in the LB namespace. */
+export function loadBalancerProcess(layout: Layout): ProcessSpec {
+  const p = labPaths(layout.stateDir);
+  return {
     role: 'load-balancer',
     netns: layout.names.lb,
-    argv: ['haproxy', '-db', '-f', p.haproxyCfg],
+    argv: ['haproxy', '-W', '-db', '-f', p.haproxyCfg, '-p', path.join(layout.stateDir, 'haproxy.pid')],
     env: {},
     logFile: path.join(p.logs, 'haproxy.log'),
     cmdlineMatch: p.haproxyCfg,
     listens: [{ proto: 'tcp', port: 80 }],
-  });
-  processes.push({
+  };
+}
+
+/** The internet's resolver in the client namespace (answers the public zone). */
+export function publicDnsProcess(layout: Layout): ProcessSpec {
+  const p = labPaths(layout.stateDir);
+  const dist = path.join(layout.root, 'dist', 'src', 'lab');
+  return {
     role: 'public-dns',
     netns: layout.names.client,
     argv: [
@@ -199,8 +189,7 @@ export function planProcesses(
     logFile: path.join(p.logs, 'public-dns.log'),
     cmdlineMatch: p.publicZone,
     listens: [{ proto: 'udp', port: 53 }],
-  });
-  return { processes, secrets };
+  };
 }
 
 /** The lab API process (H4's server), run in the control-plane namespace. */

@@ -26,10 +26,9 @@ async function leftovers(name: string): Promise<string[]> {
 }
 
 async function pidsOf(name: string): Promise<number[]> {
-  const state = JSON.parse(await readFile(path.join(STATE_ROOT, name, 'state.json'), 'utf8')) as {
-    processes: { pid: number }[];
-  };
-  return state.processes.map((p) => p.pid);
+  const status = await cli(['lab', 'status', '--name', name, '-o', 'json']);
+  const s = JSON.parse(status.stdout) as { processes: { pid: number }[] };
+  return s.processes.map((p) => p.pid);
 }
 
 test(

@@ -5,11 +5,17 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { startControlPlane } from '../control-plane.js';
+import { cniMtu, type LabPlane, startControlPlane, volumeFiles } from '../control-plane.js';
+import type { Infra } from '../model.js';
 import { createNetnsPodRuntime } from '../pod-runtime.js';
 import type { PodRuntime } from '../runtime.js';
+import { readState } from '../state.js';
+import { CLUSTER, labNamespaces } from '../topology.js';
+import type { Layout } from '../workloads.js';
 import { apiFilePaths, readApiFiles } from './files.js';
+import { Registry } from './registry.js';
 import { ObjectStore } from './store.js';
 
 interface Args {
@@ -97,10 +103,38 @@ async function main(): Promise<number> {
     );
     return 2;
   }
-  const runtime: PodRuntime = await createNetnsPodRuntime(args.state);
+  // A lab's state directory (state.json): the full control plane with the data plane's controllers.
+  const state = await readState(args.state);
+  let lab: LabPlane | undefined;
+  let registry: Registry | undefined;
+  let runtime: PodRuntime;
+  if (state) {
+    registry = new Registry(store, { serviceCidr: CLUSTER.serviceCidr });
+    const infra = JSON.parse(await readFile(path.join(args.state, 'infra.json'), 'utf8')) as Infra;
+    const layout: Layout = {
+      stateDir: args.state,
+      root: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..'),
+      names: labNamespaces(state.name),
+      nodeBin: process.execPath,
+    };
+    const reg = registry;
+    runtime = await createNetnsPodRuntime(args.state, {
+      layout,
+      volumeFiles: (pod, volume) => volumeFiles(reg, pod, volume),
+      podMtu: () => cniMtu(reg, infra.underlayMtu),
+      kubeProxyDown: (node) => infra.kubeProxyDown.includes(node),
+    });
+    lab = {
+      infra,
+      spread: Boolean(state.spread),
+      ctx: { name: state.name, layout, infra: () => infra, log: (l) => process.stderr.write(`${l}\n`) },
+    };
+  } else runtime = await createNetnsPodRuntime(args.state);
   const caCert = await readFile(apiFilePaths(args.state).caPath, 'utf8');
   const cp = await startControlPlane({
     caCert,
+    lab,
+    registry,
     store,
     runtime,
     host: listen.host,

@@ -413,6 +413,26 @@ export class Registry {
     return last;
   }
 
+  // ---- binding (pods/binding: how a scheduler assigns a node) ----
+
+  /** Binds an unscheduled pod to a node: spec.nodeName and the PodScheduled condition, in one write. */
+  bind(info: ResourceInfo, namespace: string, name: string, node: string): KubeObject | undefined {
+    const pod = this.get(info, namespace, name);
+    if (!pod || (pod.spec as Obj | undefined)?.nodeName) return pod;
+    const next = structuredClone(pod);
+    (next.spec as Obj).nodeName = node;
+    const st = (next.status ?? {}) as Obj;
+    const conditions = ((st.conditions as Obj[] | undefined) ?? []).filter((c) => c.type !== 'PodScheduled');
+    conditions.push({
+      type: 'PodScheduled',
+      status: 'True',
+      lastProbeTime: null,
+      lastTransitionTime: timestamp(),
+    });
+    next.status = { ...st, conditions };
+    return this.store.replace(info, next);
+  }
+
   // ---- scale subresource ----
 
   scaleOf(info: ResourceInfo, obj: KubeObject): Obj {

@@ -17,9 +17,11 @@ import {
 import { EXEC_PROTOCOLS, negotiateProtocol, parseExecRequest, runExecSession } from './exec.js';
 import { openApiDocument, openApiRoot } from './openapi.js';
 import { patchTypeOf } from './patch.js';
-import { PODS, PodLifecycle } from './pods.js';
 import { type DeleteOptions, Registry, type WriteOptions } from './registry.js';
-import { apiVersionOf, findResource, type ResourceInfo } from './resources.js';
+import { apiVersionOf, findResource, RESOURCES, type ResourceInfo } from './resources.js';
+
+const PODS = RESOURCES.find((r) => r.resource === 'pods') as ResourceInfo;
+
 import {
   matchesFields,
   matchesLabels,
@@ -109,7 +111,6 @@ function discoveryVersion(accept: string | undefined): 'v2' | 'v2beta1' | undefi
 export async function startLabApi(opts: LabApiOptions): Promise<LabApi> {
   const { store, runtime } = opts;
   const registry = opts.registry ?? new Registry(store, { serviceCidr: CLUSTER.serviceCidr });
-  const pods = new PodLifecycle(store, registry, runtime);
   const expected = Buffer.from(`Bearer ${opts.token}`);
   let requestCount = 0;
   const watches = new Set<() => void>();
@@ -301,8 +302,6 @@ export async function startLabApi(opts: LabApiOptions): Promise<LabApi> {
     }
     if (method === 'DELETE' && !collection) {
       const options = await deleteOptions(req, params);
-      const current = store.get(info, target.namespace, target.name!);
-      if (current && info === PODS) pods.assertDeletable(current);
       const { object, deleted } = registry.delete(info, target.namespace, target.name!, options, write);
       return sendObject(req, res, deleted ? 200 : 202, info, object);
     }
@@ -312,7 +311,6 @@ export async function startLabApi(opts: LabApiOptions): Promise<LabApi> {
       const matches = store
         .list(info, target.namespace)
         .filter((o) => matchesLabels(labels, o.metadata.labels) && matchesFields(info.resource, fields, o));
-      if (info === PODS) for (const p of matches) pods.assertDeletable(p);
       const deleted = matches.map(
         (o) => registry.delete(info, o.metadata.namespace, o.metadata.name, options, write).object,
       );
@@ -540,7 +538,6 @@ export async function startLabApi(opts: LabApiOptions): Promise<LabApi> {
       for (const abort of [...sessions]) abort();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const s of sockets) s.destroy();
-      await pods.stopAll();
       await closed;
     },
   };

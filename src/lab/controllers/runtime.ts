@@ -18,7 +18,8 @@ export interface Reconciler {
   keys?(e: StoreEvent): string[];
   /** Keys to reconcile at start (level-triggered: everything that exists). */
   initialKeys?(): string[];
-  reconcile(key: string): Promise<ReconcileResult | undefined>;
+  /** Resolves to a ReconcileResult to be woken again later, or to nothing. */
+  reconcile(key: string): Promise<unknown>;
   /** Parallel workers (distinct keys only); 1 by default. */
   workers?: number;
 }
@@ -50,8 +51,18 @@ class Queue {
   add(key: string): void {
     if (this.stopped) return;
     this.dirty.add(key);
-    this.pump();
+    // Never reconcile inside the store's event delivery: a write made there would reach watchers before the
+    // event that caused it (a pod's MODIFIED before its ADDED).
+    if (!this.scheduled) {
+      this.scheduled = true;
+      queueMicrotask(() => {
+        this.scheduled = false;
+        this.pump();
+      });
+    }
   }
+
+  private scheduled = false;
 
   addAfter(key: string, ms: number): void {
     if (this.stopped) return;
@@ -84,7 +95,7 @@ class Queue {
 
   private async work(key: string): Promise<void> {
     try {
-      const result = await this.r.reconcile(key);
+      const result = (await this.r.reconcile(key)) as ReconcileResult | undefined;
       this.failures.delete(key);
       if (result?.requeueAfterMs !== undefined) this.addAfter(key, result.requeueAfterMs);
     } catch (err) {

@@ -32,7 +32,6 @@ const ANNOTATED = [
 
 export interface NginxPaths {
   prefix: string;
-  pidFile: string;
   errorLog: string;
   accessLog: string;
   tempDir: string;
@@ -134,7 +133,6 @@ export function renderNginxConf(objects: LabObjects, paths: NginxPaths): string 
     'user root;',
     'daemon off;',
     'worker_processes 1;',
-    `pid ${paths.pidFile};`,
     `error_log ${paths.errorLog} notice;`,
     'events { worker_connections 1024; }',
     'http {',
