@@ -14,10 +14,13 @@ const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 
 const builder = () => import('../lab/lab.js');
 
 const USAGE = `Usage:
-  ingress-doctor lab up [--name N] [--fault CAUSE[=VARIANT]]… [--underlay-mtu 1500|9000] [-o text|json]
+  ingress-doctor lab up [--name N] [--fault CAUSE[=VARIANT]]… [--underlay-mtu 1500|9000] [--spread] [-o text|json]
   ingress-doctor lab down [--name N]
   ingress-doctor lab status [--name N] [-o text|json]
   ingress-doctor lab faults [-o text|json]
+  ingress-doctor lab fault add CAUSE[=VARIANT] [--name N]
+  ingress-doctor lab fault remove CAUSE [--name N]
+  ingress-doctor lab fault list [--name N] [-o text|json]
   ingress-doctor lab run [--name N] -- CMD [ARG]…
 
 A real five-network ingress path (client → load balancer → NodePort → kube-proxy → pods over a VXLAN
@@ -74,6 +77,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   switch (sub) {
     case 'faults':
       return faults(rest, io);
+    case 'fault':
+      return fault(rest, io);
     case 'up':
       return up(rest, io);
     case 'down':
@@ -111,6 +116,89 @@ function faults(argv: string[], io: CliIO): number {
   return EXIT.ok;
 }
 
+/** `lab fault add|remove|list`: faults of a running lab, through its control plane. */
+async function fault(argv: string[], io: CliIO): Promise<number> {
+  const [verb, ...rest] = argv;
+  const { values, positionals } = parseFlags(
+    rest,
+    { name: { type: 'string' }, output: { type: 'string', short: 'o' } },
+    true,
+  );
+  const name = labName(values.name);
+  const format = outputFormat(values.output, ['text', 'json']);
+  if (verb !== 'add' && verb !== 'remove' && verb !== 'list')
+    throw new UsageError(`lab fault needs add, remove or list, got "${verb ?? ''}"`, USAGE);
+  if (verb !== 'list' && positionals.length !== 1)
+    throw new UsageError(
+      `lab fault ${verb} needs one fault (CAUSE${verb === 'add' ? '[=VARIANT]' : ''})`,
+      'Run "ingress-doctor lab faults" for the list.',
+    );
+  if (verb === 'add') {
+    const chosen = parseFaults(positionals);
+    if ('error' in chosen)
+      throw new UsageError(chosen.error, 'Run "ingress-doctor lab faults" for one line on each.');
+  }
+  if (!requireRootLinux(io)) return EXIT.usage;
+  const stateDir = labStateDir(name, io.env);
+  const state = await readState(stateDir);
+  const nameFlag = name === 'default' ? '' : ` --name ${name}`;
+  if (!state || state.phase !== 'up') {
+    io.stderr.write(
+      `ingress-doctor lab fault: lab "${name}" is not up; start it with: ingress-doctor lab up${nameFlag}\n`,
+    );
+    return EXIT.usage;
+  }
+  const { controlRequest } = await builder();
+  const r =
+    verb === 'add'
+      ? await controlRequest(stateDir, 'POST', '/faults', { spec: positionals[0] })
+      : verb === 'remove'
+        ? await controlRequest(stateDir, 'DELETE', `/faults/${encodeURIComponent(positionals[0] as string)}`)
+        : await controlRequest(stateDir, 'GET', '/faults');
+  if (!r) {
+    io.stderr.write(
+      `ingress-doctor lab fault: the control plane of lab "${name}" does not answer (${stateDir}/control.sock); see ${stateDir}/logs/api.log\n`,
+    );
+    return EXIT.problems;
+  }
+  const body = r.body as {
+    error?: string;
+    faults?: { spec: string; state: string; objects: string[]; infrastructure: boolean }[];
+    removed?: string;
+    restored?: string[];
+    spec?: string;
+    state?: string;
+    objects?: string[];
+  };
+  if (r.status >= 400) {
+    io.stderr.write(`ingress-doctor lab fault ${verb}: ${body.error ?? r.status}\n`);
+    return r.status === 404 || r.status === 409 || r.status === 400 ? EXIT.usage : EXIT.problems;
+  }
+  if (format === 'json') {
+    io.stdout.write(
+      `${JSON.stringify({ apiVersion: 'ingress-doctor/v1', kind: 'LabFaultResult', ...body }, null, 2)}\n`,
+    );
+    return EXIT.ok;
+  }
+  if (verb === 'list') {
+    const list = body.faults ?? [];
+    if (list.length === 0) io.stdout.write(`lab "${name}" has no faults\n`);
+    for (const f of list)
+      io.stdout.write(
+        `${f.spec.padEnd(32)}${f.state.padEnd(14)}${[...f.objects, ...(f.infrastructure ? ['(infrastructure)'] : [])].join(', ')}\n`,
+      );
+  } else if (verb === 'add') {
+    io.stdout.write(
+      `fault ${body.spec} added to lab "${name}"${body.objects?.length ? ` (changed ${body.objects.join(', ')})` : ''}\n`,
+    );
+  } else {
+    io.stdout.write(
+      `fault ${body.removed} removed from lab "${name}"${body.restored?.length ? ` (restored ${body.restored.join(', ')})` : ''}\n`,
+    );
+  }
+  return EXIT.ok;
+}
+
 async function up(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseFlags(
     argv,
@@ -118,6 +206,7 @@ async function up(argv: string[], io: CliIO): Promise<number> {
       name: { type: 'string' },
       fault: { type: 'string', multiple: true },
       'underlay-mtu': { type: 'string' },
+      spread: { type: 'boolean' },
       output: { type: 'string', short: 'o' },
     },
     false,
@@ -140,7 +229,13 @@ async function up(argv: string[], io: CliIO): Promise<number> {
   const stateDir = labStateDir(name, io.env);
   let result: Awaited<ReturnType<Awaited<ReturnType<typeof builder>>['labUp']>>;
   try {
-    result = await (await builder()).labUp({ name, stateDir, faults: chosen, underlayMtu });
+    result = await (await builder()).labUp({
+      name,
+      stateDir,
+      faults: chosen,
+      underlayMtu,
+      spread: values.spread === true,
+    });
   } catch (err) {
     if (err instanceof ForeignStateDirError) {
       io.stderr.write(`ingress-doctor lab up: ${err.message}\n`);
@@ -240,6 +335,14 @@ async function status(argv: string[], io: CliIO): Promise<number> {
     `  public URL     ${s.publicUrl ?? '-'}   load balancer ${s.lbAddress ?? '-'}`,
     `  kubeconfig     ${s.kubeconfig ?? '-'}`,
     `  namespaces     ${s.namespaces.filter((n) => n.present).length}/${s.namespaces.length} present`,
+    ...(s.faultStates?.length
+      ? [
+          '  faults',
+          ...s.faultStates.map(
+            (f) => `    ${f.spec.padEnd(38)} ${f.state === 'fixed' ? 'fixed by hand' : f.state}`,
+          ),
+        ]
+      : []),
     '  processes',
     ...s.processes.map(
       (p) => `    ${p.role.padEnd(40)} pid ${String(p.pid).padEnd(8)} ${p.alive ? 'running' : 'GONE'}`,

@@ -8,6 +8,7 @@ import { type LabApi, type LabApiOptions, startLabApi } from './api/server.js';
 import type { KubeObject } from './api/store.js';
 import {
   dnsController,
+  infraController,
   ingressNginxController,
   loadBalancerController,
   nodeNetfilterController,
@@ -25,6 +26,7 @@ import {
   replicaSetController,
   schedulerController,
 } from './controllers/workloads.js';
+import { FaultBook } from './fault-book.js';
 import type { Infra } from './model.js';
 import { podMtu } from './render/cni.js';
 import type { PodRuntime } from './runtime.js';
@@ -87,19 +89,25 @@ export function converged(registry: Registry): { converged: boolean; waiting: st
 }
 
 export async function startControlPlane(
-  opts: LabApiOptions & { caCert: string; lab?: LabPlane },
+  opts: LabApiOptions & {
+    caCert: string;
+    lab?: LabPlane;
+    /** Without the workload controllers (deployment, replicaset, daemonset): the API's own tests on fixtures. */
+    apiOnly?: boolean;
+  },
 ): Promise<ControlPlane & { control?: Server }> {
   const store = opts.store;
   const registry = opts.registry ?? new Registry(store, { serviceCidr: CLUSTER.serviceCidr });
   const api = await startLabApi({ ...opts, registry });
   const controllers = new ControllerManager(store);
   const wake = (name: string) => (key: string) => controllers.enqueue(name, key);
+  controllers.add(namespaceController(registry, opts.caCert)).add(garbageCollector(registry));
+  if (!opts.apiOnly)
+    controllers
+      .add(deploymentController(registry))
+      .add(replicaSetController(registry))
+      .add(daemonSetController(registry));
   controllers
-    .add(namespaceController(registry, opts.caCert))
-    .add(garbageCollector(registry))
-    .add(deploymentController(registry))
-    .add(replicaSetController(registry))
-    .add(daemonSetController(registry))
     .add(
       schedulerController(registry, {
         spread: opts.lab?.spread ?? false,
@@ -131,8 +139,16 @@ export async function startControlPlane(
       .add(nodeNetfilterController(ctx, registry))
       .add(ingressNginxController(ctx, registry))
       .add(lb)
-      .add(dns);
-    control = await startControlSocket(path.join(ctx.layout.stateDir, 'control.sock'), registry, controllers);
+      .add(dns)
+      .add(infraController(ctx, structuredClone(opts.lab.infra)));
+    const faults = new FaultBook(ctx, opts.lab.infra, registry, controllers);
+    await faults.load();
+    control = await startControlSocket(
+      path.join(ctx.layout.stateDir, 'control.sock'),
+      registry,
+      controllers,
+      faults,
+    );
     // The processes this control plane runs, for `lab status` and `lab down` (which also sweeps the namespaces).
     const file = path.join(ctx.layout.stateDir, 'runtime.json');
     let last = '';
@@ -215,6 +231,7 @@ async function startControlSocket(
   file: string,
   registry: Registry,
   controllers: ControllerManager,
+  faults: FaultBook,
 ): Promise<Server> {
   await rm(file, { force: true });
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -222,6 +239,25 @@ async function startControlSocket(
     const send = (code: number, body: unknown) => {
       res.writeHead(code, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
     };
+    const fault = /^\/faults(?:\/([^/]+))?$/.exec(url.pathname);
+    if (fault) {
+      const run = async () => {
+        if (req.method === 'GET' && !fault[1]) return send(200, { faults: faults.list() });
+        if (req.method === 'POST' && !fault[1]) {
+          let body = '';
+          for await (const chunk of req) body += chunk;
+          const spec = String((JSON.parse(body || '{}') as { spec?: string }).spec ?? '');
+          return send(200, await faults.add(spec));
+        }
+        if (req.method === 'DELETE' && fault[1])
+          return send(200, await faults.remove(decodeURIComponent(fault[1])));
+        return send(405, { error: `${req.method} ${url.pathname} is not served` });
+      };
+      run().catch((err: unknown) =>
+        send((err as { code?: number }).code ?? 500, { error: (err as Error).message }),
+      );
+      return;
+    }
     if (url.pathname === '/converged') {
       const deadline = Date.now() + Number(url.searchParams.get('timeoutMs') ?? 0);
       const poll = async () => {

@@ -5,7 +5,9 @@ import { createConnection } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { prepareApiFiles } from './api/files.js';
+import { fillConntrack } from './conntrack.js';
 import type { FaultChoice } from './faults/index.js';
+import { type FaultRecord, faultChanges } from './faults/runtime.js';
 import { healthyModel, type LabModel, reconcile } from './model.js';
 import { labObjectList, NAMES, tlsSecret } from './objects.js';
 import { podMtu } from './render/cni.js';
@@ -69,12 +71,23 @@ export function buildModel(
   faults: FaultChoice[],
   opts: { underlayMtu?: number } = {},
 ): LabModel {
+  return buildModelWithRecords(name, faults, opts).model;
+}
+
+/** buildModel, and what each fault changed (kept by the control plane for `lab fault remove` and `lab status`). */
+export function buildModelWithRecords(
+  name: string,
+  faults: FaultChoice[],
+  opts: { underlayMtu?: number } = {},
+): { model: LabModel; records: FaultRecord[] } {
   const model = healthyModel(name, opts);
+  const records: FaultRecord[] = [];
   for (const f of faults) {
+    records.push(faultChanges(model, f));
     f.fault.apply(model, f.variant);
     model.faults.push(f.spec);
   }
-  return reconcile(model);
+  return { model: reconcile(model), records };
 }
 
 /**
@@ -96,7 +109,7 @@ export async function labUp(opts: UpOptions): Promise<UpResult> {
   await labDown({ name: opts.name, stateDir: opts.stateDir });
   mark('down');
 
-  const model = buildModel(opts.name, opts.faults, { underlayMtu: opts.underlayMtu });
+  const { model, records } = buildModelWithRecords(opts.name, opts.faults, { underlayMtu: opts.underlayMtu });
   const names = labNamespaces(opts.name);
   const p = labPaths(opts.stateDir);
   const layout: Layout = { stateDir: opts.stateDir, root: PROJECT_ROOT, names, nodeBin: process.execPath };
@@ -170,6 +183,7 @@ export async function labUp(opts: UpOptions): Promise<UpResult> {
   ];
   put(p.objects, `${JSON.stringify(labObjectList(model.objects), null, 1)}\n`);
   put(p.infra, `${JSON.stringify(model.infra, null, 1)}\n`);
+  put(path.join(opts.stateDir, 'faults.json'), `${JSON.stringify({ faults: records }, null, 1)}\n`);
   put(p.ipam, JSON.stringify({ allocations: [] }, null, 1));
   for (const dir of etcDirs) {
     const ns = path.basename(dir);
@@ -281,6 +295,43 @@ async function selfSignedCert(dir: string, commonName: string): Promise<{ cert: 
   return { cert: await readFile(certFile), key: await readFile(keyFile) };
 }
 
+/** One request to a lab's control socket: its JSON answer and HTTP status, or undefined when nobody answers. */
+export function controlRequest(
+  stateDir: string,
+  method: string,
+  urlPath: string,
+  body?: unknown,
+  timeoutMs = 60_000,
+): Promise<{ status: number; body: unknown } | undefined> {
+  return new Promise((resolve) => {
+    const req = httpRequest(
+      {
+        socketPath: path.join(stateDir, 'control.sock'),
+        method,
+        path: urlPath,
+        timeout: timeoutMs,
+        headers: { 'Content-Type': 'application/json' },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (d) => {
+          text += d;
+        });
+        res.on('end', () => {
+          try {
+            resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) });
+          } catch {
+            resolve({ status: res.statusCode ?? 0, body: text });
+          }
+        });
+      },
+    );
+    req.on('error', () => resolve(undefined));
+    req.on('timeout', () => req.destroy());
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
 /** Asks the control plane (over its unix socket) whether the lab has converged, waiting up to `timeoutMs`. */
 export async function waitConverged(
   socket: string,
@@ -367,35 +418,6 @@ export async function waitLoadBalancerSettled(
   return { settled: false, servers };
 }
 
-/**
- * Fills a node's conntrack table with ASSURED entries. nf_conntrack_max is global and read-only inside a
- * namespace while the count is per namespace, so the node needs max entries of its own; `conntrack -I` one by
- * one is far too slow, a `conntrack -R` batch file takes ~2 s for 262144.
- */
-export async function fillConntrack(netns: string, nodeIP: string, stateDir: string): Promise<void> {
-  const max = Number((await readFile('/proc/sys/net/netfilter/nf_conntrack_max', 'utf8')).trim()) || 262144;
-  // ~300 bytes of kernel memory and ~8 µs per entry: refuse what would take minutes and gigabytes.
-  if (max > 2_000_000) {
-    throw new Error(
-      `conntrack-exhaustion: nf_conntrack_max is ${max} on this host (global, read-only in a namespace); filling it would take too long. Lower it on the host (sysctl net.netfilter.nf_conntrack_max=262144) to use this fault`,
-    );
-  }
-  const lines: string[] = [];
-  for (let i = 0; i < max; i++) {
-    // Distinct tuples from addresses the lab never uses, all ESTABLISHED + ASSURED (not early-droppable).
-    const block = Math.floor(i / 50_000);
-    lines.push(
-      `-I -p tcp -s 198.18.200.${1 + block} -d ${nodeIP} --sport ${1024 + (i % 50_000)} --dport 443 --state ESTABLISHED -u SEEN_REPLY,ASSURED -t 86400`,
-    );
-  }
-  const file = path.join(stateDir, 'conntrack-fill.txt');
-  await writeFile(file, `${lines.join('\n')}\n`);
-  await runCommand('nsenter', [`--net=/run/netns/${netns}`, 'conntrack', '-F'], { timeoutMs: 10_000 });
-  // conntrack exits non-zero once the table is full: that is the point, so only the count is checked.
-  await runCommand('nsenter', [`--net=/run/netns/${netns}`, 'conntrack', '-R', file], { timeoutMs: 60_000 });
-  await rm(file, { force: true });
-}
-
 export interface DownOptions {
   name: string;
   stateDir: string;
@@ -478,6 +500,8 @@ export interface LabStatus {
   apiServer?: string;
   namespaces: { name: string; present: boolean }[];
   processes: { role: string; pid: number; alive: boolean; netns: string }[];
+  /** The faults the control plane keeps, with whether someone fixed them by hand. */
+  faultStates?: { spec: string; state: string; objects: string[]; infrastructure: boolean }[];
   healthy: boolean;
 }
 
@@ -515,7 +539,13 @@ export async function labStatus(opts: DownOptions): Promise<LabStatus> {
     }),
   );
   const namespaces = nsNames.map((n) => ({ name: n, present: present.has(n) }));
+  const answer =
+    state?.phase === 'up'
+      ? await controlRequest(opts.stateDir, 'GET', '/faults', undefined, 5000)
+      : undefined;
+  const faultStates = (answer?.body as { faults?: LabStatus['faultStates'] } | undefined)?.faults;
   return {
+    ...(faultStates ? { faultStates } : {}),
     name: opts.name,
     stateDir: opts.stateDir,
     exists: state !== undefined || namespaces.some((n) => n.present),

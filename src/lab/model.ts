@@ -21,6 +21,8 @@ export interface Infra {
   conntrackFill: { node: string } | undefined;
   /** Public DNS answers for names (overrides what the LB's status says). */
   publicDnsOverride: Record<string, string[]>;
+  /** An MTU forced on every pod's interfaces, running ones included (a node-level change, not the CNI's). */
+  podMtu?: number;
 }
 
 export interface LabModel {

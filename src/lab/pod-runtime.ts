@@ -14,7 +14,7 @@ import { containerProcess, type Layout, labPaths } from './workloads.js';
 
 /** IP allocations per node (the CNI's IPAM state, shared with `lab down` and the tests' helpers). */
 export interface Ipam {
-  allocations: { ip: string; node: string; pod: string; netns: string; hostIface: string }[];
+  allocations: { ip: string; node: string; pod: string; netns: string; hostIface: string; mtu?: number }[];
 }
 
 /** What the runtime needs from the control plane besides the state: volume contents, the MTU, kube-proxy's fate. */
@@ -281,7 +281,8 @@ class NetnsPodRuntime implements PodRuntime {
       const netns = this.netnsOf(pod);
       const hostIface = podHostIface(pod.metadata?.namespace ?? 'default', pod.metadata?.name ?? '');
       // Record first: if wiring fails half-way, `lab down` still finds the namespace by its prefix.
-      ipam.allocations.push({ ip, node: node.name, pod: key, netns, hostIface });
+      const mtu = this.hooks?.podMtu() ?? this.state.podMtu;
+      ipam.allocations.push({ ip, node: node.name, pod: key, netns, hostIface, mtu });
       await this.writeIpam(ipam);
       const etcDir = path.join('/etc/netns', netns);
       await mkdir(etcDir, { recursive: true });
@@ -291,7 +292,7 @@ class NetnsPodRuntime implements PodRuntime {
           'bash',
           [
             '-c',
-            `set -e\n${podWiringScript({ netns, nodeNetns: node.netns, hostIface, ip, gateway: node.gateway, prefix: 24, mtu: this.hooks?.podMtu() ?? this.state.podMtu })}`,
+            `set -e\n${podWiringScript({ netns, nodeNetns: node.netns, hostIface, ip, gateway: node.gateway, prefix: 24, mtu })}`,
           ],
           {
             timeoutMs: 15_000,

@@ -121,7 +121,7 @@ async function main(): Promise<number> {
     runtime = await createNetnsPodRuntime(args.state, {
       layout,
       volumeFiles: (pod, volume) => volumeFiles(reg, pod, volume),
-      podMtu: () => cniMtu(reg, infra.underlayMtu),
+      podMtu: () => infra.podMtu ?? cniMtu(reg, infra.underlayMtu),
       kubeProxyDown: (node) => infra.kubeProxyDown.includes(node),
     });
     lab = {

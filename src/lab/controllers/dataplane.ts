@@ -3,13 +3,16 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Registry } from '../api/registry.js';
 import { RESOURCES, type ResourceInfo } from '../api/resources.js';
+import { fillConntrack } from '../conntrack.js';
+import type { Infra } from '../model.js';
 import { IMAGES, NAMES } from '../objects.js';
 import { clusterZone, publicZone } from '../render/dns.js';
 import { renderHaproxyCfg } from '../render/haproxy.js';
 import { renderNodeIptables } from '../render/kube-proxy.js';
+import { renderUnderlayNft } from '../render/network.js';
 import { renderNginxConf } from '../render/nginx.js';
 import { runCommand } from '../sys.js';
-import { INTERNET, NODES } from '../topology.js';
+import { CLUSTER, IFACE, INTERNET, NODES } from '../topology.js';
 import { labPaths, loadBalancerProcess, nginxPidFile, publicDnsProcess } from '../workloads.js';
 import { Daemon, type LabContext, labModel } from './lab-context.js';
 import type { Reconciler } from './runtime.js';
@@ -253,6 +256,94 @@ export function dnsController(ctx: LabContext, registry: Registry): Reconciler &
       await writeIfChanged(p.clusterZone, JSON.stringify(clusterZone(model.objects, model.infra)));
       await writeIfChanged(p.publicZone, JSON.stringify(publicZone(model.objects, model.infra)));
       if (existsSync(p.publicZone)) daemon.ensure();
+    },
+  };
+}
+
+/**
+ * The infrastructure under the cluster (key: one), for changes made while the lab runs: the VXLAN device (MTU,
+ * bound to the underlay or not), the underlay's fragment filter, an MTU forced on the pods' interfaces, a node's
+ * conntrack table filled or emptied. What `lab up` built is taken as applied.
+ */
+export function infraController(ctx: LabContext, applied: Infra): Reconciler {
+  const names = ctx.layout.names;
+  const p = labPaths(ctx.layout.stateDir);
+  return {
+    name: 'infra',
+    watches: [],
+    initialKeys: () => ['infra'],
+    async reconcile() {
+      const want = ctx.infra();
+      const script: string[] = ['set -e'];
+      if (
+        want.overlay.mtu !== applied.overlay.mtu ||
+        want.overlay.boundToDevice !== applied.overlay.boundToDevice
+      ) {
+        for (const node of NODES) {
+          const ns = names.nodes[node.name] as string;
+          const remote = NODES.find((x) => x.name !== node.name)?.ip ?? node.ip;
+          script.push(
+            `ip -n ${ns} link del ${IFACE.overlay} 2>/dev/null || true`,
+            `ip -n ${ns} link add ${IFACE.overlay} address ${node.vxlanMac} mtu ${want.overlay.mtu} type vxlan id ${CLUSTER.vxlanId} local ${node.ip} remote ${remote}${want.overlay.boundToDevice ? ' dev eth0' : ''} dstport ${CLUSTER.vxlanPort} nolearning`,
+            `ip -n ${ns} addr add ${node.overlayIP}/32 dev ${IFACE.overlay}`,
+            `ip -n ${ns} link set ${IFACE.overlay} up`,
+          );
+          for (const peer of NODES) {
+            if (peer.name === node.name) continue;
+            script.push(
+              `ip -n ${ns} neigh replace ${peer.overlayIP} lladdr ${peer.vxlanMac} dev ${IFACE.overlay} nud permanent`,
+              `ip -n ${ns} route replace ${peer.podCidr} via ${peer.overlayIP} dev ${IFACE.overlay} onlink`,
+            );
+          }
+        }
+      }
+      if (want.underlayDropsFragments !== applied.underlayDropsFragments) {
+        const nft = renderUnderlayNft(want);
+        script.push(
+          `nsenter --net=/run/netns/${names.net} nft delete table bridge underlay 2>/dev/null || true`,
+        );
+        if (nft) {
+          const f = path.join(p.netfilterDir, `${names.net}.nft`);
+          await writeFile(f, nft);
+          script.push(`nsenter --net=/run/netns/${names.net} nft -f ${f}`);
+        }
+      }
+      if (want.podMtu !== applied.podMtu) {
+        const ipam = JSON.parse(await readFile(p.ipam, 'utf8').catch(() => '{"allocations":[]}')) as {
+          allocations: { netns: string; node: string; hostIface: string; mtu?: number }[];
+        };
+        for (const a of ipam.allocations) {
+          const mtu = want.podMtu ?? a.mtu ?? 1450;
+          const nodeNs = names.nodes[a.node] as string;
+          script.push(
+            `ip -n ${a.netns} link set eth0 mtu ${mtu} 2>/dev/null || true`,
+            `ip -n ${nodeNs} link set ${a.hostIface} mtu ${mtu} 2>/dev/null || true`,
+          );
+        }
+      }
+      if (script.length > 1) {
+        // Path-MTU exceptions learnt under the old MTUs would linger.
+        for (const node of NODES) script.push(`ip -n ${names.nodes[node.name]} route flush cache`);
+        const r = await runCommand('bash', ['-c', script.join('\n')], { timeoutMs: 30_000 });
+        if (r.code !== 0) throw new Error(`infrastructure change failed: ${r.stderr.trim().slice(-500)}`);
+      }
+      const fillNode = want.conntrackFill?.node;
+      if (fillNode !== applied.conntrackFill?.node) {
+        if (applied.conntrackFill) {
+          await runCommand(
+            'nsenter',
+            [`--net=/run/netns/${names.nodes[applied.conntrackFill.node]}`, 'conntrack', '-F'],
+            { timeoutMs: 30_000 },
+          );
+        }
+        if (fillNode) {
+          const node = NODES.find((n) => n.name === fillNode);
+          if (node) await fillConntrack(names.nodes[fillNode] as string, node.ip, ctx.layout.stateDir);
+        }
+      }
+      Object.assign(applied, structuredClone(want));
+      if (want.podMtu === undefined) delete applied.podMtu;
+      if (want.conntrackFill === undefined) applied.conntrackFill = undefined;
     },
   };
 }

@@ -263,7 +263,17 @@ export function kubeletController(opts: {
       states.set(key, state);
     }
     if (!state.sandbox) {
-      state.sandbox = await runtime.startPod(pod as unknown as V1Pod);
+      try {
+        state.sandbox = await runtime.startPod(pod as unknown as V1Pod);
+      } catch (err) {
+        // The node cannot run it: Failed (not stuck Pending) so a client waiting for Running stops waiting.
+        state.terminated = {
+          reason: 'LabRuntimeError',
+          message: `the lab could not start the pod: ${(err as Error).message}`,
+        };
+        writeStatus(pod, state);
+        return undefined;
+      }
       state.startTime = now();
     }
     // activeDeadlineSeconds: a pod that has been active too long is ended, as the kubelet does.

@@ -19,6 +19,8 @@ export const fault: LabFault = {
   apply(model, variant) {
     const cni = findConfigMap(model.objects, 'kube-system', NAMES.cniConfigMap);
     if (cni?.data) cni.data.veth_mtu = '1500';
+    // Added to a running lab, the pods that already run get the MTU too (not only new ones).
+    model.infra.podMtu = 1500;
     if (variant === 'icmp-filtered') {
       model.infra.nodesDropFragNeeded = true;
       return;

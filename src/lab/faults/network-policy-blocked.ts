@@ -15,7 +15,9 @@ export const fault: LabFault = {
       (p) => p.metadata?.namespace === NAMES.appNamespace && p.metadata?.name === 'allow-from-ingress-nginx',
     );
     for (const rule of np?.spec?.ingress ?? []) {
-      const peers = (rule as { _from?: V1NetworkPolicyPeer[] })._from ?? [];
+      // client-node's models name it `_from`, the wire (a running lab's objects) `from`.
+      const r = rule as { _from?: V1NetworkPolicyPeer[]; from?: V1NetworkPolicyPeer[] };
+      const peers = r._from ?? r.from ?? [];
       for (const peer of peers) {
         if (peer.namespaceSelector)
           peer.namespaceSelector = { matchLabels: { name: NAMES.controllerNamespace } };

@@ -84,6 +84,7 @@ export async function startTestLab(extraFiles: string[] = []): Promise<Lab> {
   const creds = await readApiFiles(dir);
   const { readFile } = await import('node:fs/promises');
   const cp = await startControlPlane({
+    apiOnly: true,
     caCert: await readFile(files.caPath, 'utf8'),
     store,
     runtime,

@@ -243,7 +243,7 @@ describe('lab API over HTTP', () => {
     assert.equal((await call('DELETE', '/api/v1/namespaces/default/pods/doomed')).status, 200);
   });
 
-  it('creates in existing namespaces only and keeps the lab pods out of deletecollection', async () => {
+  it('creates in existing namespaces only; deletecollection with dryRun deletes nothing', async () => {
     const pod = { metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'x' }] } };
     const missing = await call('POST', '/api/v1/namespaces/nowhere/pods', { body: pod });
     assert.deepEqual([missing.status, missing.json().message], [404, 'namespaces "nowhere" not found']);
@@ -251,8 +251,11 @@ describe('lab API over HTTP', () => {
       body: { ...pod, metadata: { name: 'p', namespace: 'default' } },
     });
     assert.equal(mismatch.status, 400);
-    const collection = await call('DELETE', '/api/v1/namespaces/shop/pods?labelSelector=app%3Dweb');
-    assert.deepEqual([collection.status, collection.json().reason], [403, 'Forbidden']);
+    const collection = await call(
+      'DELETE',
+      '/api/v1/namespaces/shop/pods?labelSelector=app%3Dweb&dryRun=All',
+    );
+    assert.deepEqual([collection.status, (collection.json().items as unknown[]).length], [200, 2]);
     const still = await call('GET', '/api/v1/namespaces/shop/pods?labelSelector=app%3Dweb');
     assert.equal((still.json().items as unknown[]).length, 2);
   });
