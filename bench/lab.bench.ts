@@ -11,6 +11,49 @@ function median(xs: number[]): number {
   return s.length ? (s[Math.floor((s.length - 1) / 2)] as number) : Number.NaN;
 }
 
+function p95(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)] as number) : Number.NaN;
+}
+
+const BROKEN = '[{"op":"replace","path":"/spec/selector","value":{"app":"web"}}]';
+const FIXED =
+  '[{"op":"replace","path":"/spec/selector","value":{"app.kubernetes.io/name":"web","app.kubernetes.io/part-of":"shop"}}]';
+
+/**
+ * Time from `kubectl patch` returning (the selector fixed) to the first 200 through the LB, 10 runs, measured
+ * inside the client namespace by one bash loop (no process start per poll): break, wait for 503, fix, time to 200.
+ * Every wait is bounded (500 polls).
+ */
+async function reconcileTimes(): Promise<number[]> {
+  const name = 'benchrec';
+  const code = `curl -s -o /dev/null -w '%{http_code}' --max-time 2 http://app.example.test/healthz`;
+  const script = [
+    'for i in $(seq 1 10); do',
+    `  kubectl -n shop patch svc web --type=json -p '${BROKEN}' >/dev/null || exit 1`,
+    `  n=0; until [ "$(${code})" = 503 ] || [ $n -ge 500 ]; do sleep 0.01; n=$((n+1)); done`,
+    `  kubectl -n shop patch svc web --type=json -p '${FIXED}' >/dev/null || exit 1`,
+    '  t0=$(date +%s%N)',
+    `  n=0; until [ "$(${code})" = 200 ] || [ $n -ge 500 ]; do sleep 0.01; n=$((n+1)); done`,
+    '  echo $(( ($(date +%s%N) - t0) / 1000000 ))',
+    'done',
+  ].join('\n');
+  try {
+    const up = await cli(['lab', 'up', '--name', name], { timeoutMs: 60_000 });
+    if (up.code !== 0) return [];
+    const r = await cli(['lab', 'run', '--name', name, '--', 'bash', '--norc', '-c', script], {
+      timeoutMs: 120_000,
+    });
+    return r.stdout
+      .trim()
+      .split('\n')
+      .map(Number)
+      .filter((n) => Number.isFinite(n));
+  } finally {
+    await cli(['lab', 'down', '--name', name], { timeoutMs: 30_000 });
+  }
+}
+
 export default async function bench(): Promise<string> {
   const head = `## lab\n\n\`lab up\` / \`lab down\` of a healthy lab through the CLI, ${CYCLES} cycles (wall time, Node start-up included).\n`;
   const skip = labUnsupported();
@@ -37,6 +80,7 @@ export default async function bench(): Promise<string> {
   } finally {
     await cli(['lab', 'down', '--name', name], { timeoutMs: 30_000 });
   }
+  const reconcile = await reconcileTimes();
   const row = (label: string, xs: number[], target: number) =>
     `| ${label} | ${median(xs)} ms | ${Math.min(...xs)} ms | ${Math.max(...xs)} ms | < ${target} ms | ${median(xs) < target ? 'yes' : 'no'} |`;
   return [
@@ -45,6 +89,10 @@ export default async function bench(): Promise<string> {
     '|---|---|---|---|---|---|',
     row('`lab up`', up, 3000),
     row('`lab down`', down, 1000),
+    '',
+    reconcile.length
+      ? `Reconcile: from \`kubectl patch\` (the Service selector fixed) returning to the first 200 through the load balancer, ${reconcile.length} runs: median ${median(reconcile)} ms, p95 ${p95(reconcile)} ms, max ${Math.max(...reconcile)} ms (targets: median < 1000 ms: ${median(reconcile) < 1000 ? 'met' : 'NOT met'}, p95 < 2000 ms: ${p95(reconcile) < 2000 ? 'met' : 'NOT met'}; curl polls every 10 ms from the client namespace).`
+      : 'Reconcile: not measured (the lab did not come up).',
     '',
     `Phases of \`lab up\` (median, ms): ${Object.entries(phases)
       .map(([k, v]) => `${k} ${median(v)}`)

@@ -140,7 +140,7 @@ export async function startControlPlane(
       .add(ingressNginxController(ctx, registry))
       .add(lb)
       .add(dns)
-      .add(infraController(ctx, structuredClone(opts.lab.infra)));
+      .add(infraController(ctx, registry, structuredClone(opts.lab.infra)));
     const faults = new FaultBook(ctx, opts.lab.infra, registry, controllers);
     await faults.load();
     control = await startControlSocket(

@@ -265,7 +265,7 @@ export function dnsController(ctx: LabContext, registry: Registry): Reconciler &
  * bound to the underlay or not), the underlay's fragment filter, an MTU forced on the pods' interfaces, a node's
  * conntrack table filled or emptied. What `lab up` built is taken as applied.
  */
-export function infraController(ctx: LabContext, applied: Infra): Reconciler {
+export function infraController(ctx: LabContext, registry: Registry, applied: Infra): Reconciler {
   const names = ctx.layout.names;
   const p = labPaths(ctx.layout.stateDir);
   return {
@@ -326,6 +326,9 @@ export function infraController(ctx: LabContext, applied: Infra): Reconciler {
         for (const node of NODES) script.push(`ip -n ${names.nodes[node.name]} route flush cache`);
         const r = await runCommand('bash', ['-c', script.join('\n')], { timeoutMs: 30_000 });
         if (r.code !== 0) throw new Error(`infrastructure change failed: ${r.stderr.trim().slice(-500)}`);
+        // A new MTU only reaches new TCP connections (an established one keeps its MSS): the proxies reconnect,
+        // so the next requests meet the path as it is now (nginx and haproxy reload, finishing requests in flight).
+        await reloadProxies(ctx, registry);
       }
       const fillNode = want.conntrackFill?.node;
       if (fillNode !== applied.conntrackFill?.node) {
@@ -346,4 +349,38 @@ export function infraController(ctx: LabContext, applied: Infra): Reconciler {
       if (want.conntrackFill === undefined) applied.conntrackFill = undefined;
     },
   };
+}
+
+async function reloadProxies(ctx: LabContext, registry: Registry): Promise<void> {
+  const pids: number[] = [];
+  for (const pod of registry.store.list(PODS, NAMES.controllerNamespace)) {
+    const pid = Number(
+      (
+        await readFile(
+          nginxPidFile(ctx.layout.stateDir, `${pod.metadata.namespace}/${pod.metadata.name}`),
+          'utf8',
+        ).catch(() => '')
+      ).trim(),
+    );
+    if (pid > 0) pids.push(pid);
+  }
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGHUP');
+    } catch {
+      // gone
+    }
+  }
+  const lb = Number(
+    (await readFile(path.join(ctx.layout.stateDir, 'haproxy.pid'), 'utf8').catch(() => '')).trim(),
+  );
+  if (lb > 0) {
+    try {
+      process.kill(lb, 'SIGUSR2');
+    } catch {
+      // gone
+    }
+  }
+  // haproxy's new worker checks the nodes from scratch before it forwards again.
+  await new Promise((r) => setTimeout(r, 600));
 }
