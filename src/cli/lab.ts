@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FAULTS, parseFaults } from '../lab/faults/index.js';
-import { ForeignStateDirError, labStateDir, readState } from '../lab/state.js';
+import { ForeignStateDirError, LabBusyError, labStateDir, readState, withLabLock } from '../lab/state.js';
 import { LAB_NAME_PATTERN } from '../lab/topology.js';
 import { type CliIO, EXIT, outputFormat, parseFlags, UsageError } from './io.js';
 
@@ -229,15 +229,13 @@ async function up(argv: string[], io: CliIO): Promise<number> {
   const stateDir = labStateDir(name, io.env);
   let result: Awaited<ReturnType<Awaited<ReturnType<typeof builder>>['labUp']>>;
   try {
-    result = await (await builder()).labUp({
-      name,
-      stateDir,
-      faults: chosen,
-      underlayMtu,
-      spread: values.spread === true,
-    });
+    const b = await builder();
+    // One up/down per lab at a time: a second waits instead of working on a half-built lab.
+    result = await withLabLock(stateDir, () =>
+      b.labUp({ name, stateDir, faults: chosen, underlayMtu, spread: values.spread === true }),
+    );
   } catch (err) {
-    if (err instanceof ForeignStateDirError) {
+    if (err instanceof ForeignStateDirError || err instanceof LabBusyError) {
       io.stderr.write(`ingress-doctor lab up: ${err.message}\n`);
       return EXIT.usage;
     }
@@ -297,9 +295,11 @@ async function down(argv: string[], io: CliIO): Promise<number> {
   if (!requireRootLinux(io)) return EXIT.usage;
   let r: Awaited<ReturnType<Awaited<ReturnType<typeof builder>>['labDown']>>;
   try {
-    r = await (await builder()).labDown({ name, stateDir: labStateDir(name, io.env) });
+    const b = await builder();
+    const stateDir = labStateDir(name, io.env);
+    r = await withLabLock(stateDir, () => b.labDown({ name, stateDir }));
   } catch (err) {
-    if (!(err instanceof ForeignStateDirError)) throw err;
+    if (!(err instanceof ForeignStateDirError || err instanceof LabBusyError)) throw err;
     io.stderr.write(`ingress-doctor lab down: ${err.message}\n`);
     return EXIT.usage;
   }

@@ -1,4 +1,4 @@
-import { lstat, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { defaultStateRoot } from './topology.js';
 
@@ -152,3 +152,49 @@ export async function createStateDir(stateDir: string, name: string): Promise<vo
   const marker: LabMarker = { kind: 'IngressDoctorLab', name, stateDir };
   await writeFile(markerPath(stateDir), `${JSON.stringify(marker)}\n`);
 }
+
+/**
+ * One `lab up`/`lab down` at a time per lab name: a lock file beside the state directory holding the PID of its
+ * owner. Another command waits for it (bounded), takes over a lock whose owner is gone, and fails with the owner's
+ * PID when the wait is over; it never works on a half-built lab.
+ */
+export async function withLabLock<T>(stateDir: string, fn: () => Promise<T>, waitMs = 60_000): Promise<T> {
+  const file = `${stateDir}.lock`;
+  await mkdir(path.dirname(file), { recursive: true });
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      await writeFile(file, `${process.pid}\n`, { flag: 'wx' });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const text = (await readFile(file, 'utf8').catch(() => '')).trim();
+      const owner = Number(text);
+      // An empty file is a lock being written right now: only a named owner that is gone is taken over.
+      const gone =
+        text !== '' &&
+        owner > 0 &&
+        !(await stat(`/proc/${owner}`).then(
+          () => true,
+          () => false,
+        ));
+      if (gone) {
+        await rm(file, { force: true });
+        continue;
+      }
+      if (Date.now() >= deadline)
+        throw new LabBusyError(
+          `lab ${path.basename(stateDir)} is being built or removed by PID ${owner}; try again when it is done`,
+        );
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await rm(file, { force: true });
+  }
+}
+
+/** Another command holds the lab's lock. */
+export class LabBusyError extends Error {}

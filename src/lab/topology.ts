@@ -108,9 +108,18 @@ export function labNamespaces(lab: string): LabNamespaces {
   };
 }
 
-/** A pod's network namespace: readable in `ip netns` output, unique per Kubernetes namespace/name. */
+/**
+ * A pod's network namespace: readable in `ip netns` output, unique per Kubernetes namespace/name. Names too long
+ * for a file name are cut and end in a hash of the whole identity, so two pods whose long names share a prefix
+ * never share a namespace (and one's clean-up never removes the other's).
+ */
 export function podNetns(lab: string, namespace: string, name: string): string {
-  return `idl-${lab}-pod-${namespace}-${name}`.slice(0, 200);
+  const full = `idl-${lab}-pod-${namespace}-${name}`;
+  if (full.length <= 200) return full;
+  const h =
+    fnv1a(`${namespace}/${name}`).toString(16).padStart(8, '0') +
+    fnv1a(`${name}/${namespace}`).toString(16).padStart(8, '0');
+  return `${full.slice(0, 183)}-${h}`;
 }
 
 /** FNV-1a, enough to spread interface names; not security relevant. */
