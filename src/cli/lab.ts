@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FAULTS, parseFaults } from '../lab/faults/index.js';
@@ -22,6 +23,7 @@ const USAGE = `Usage:
   ingress-doctor lab fault remove CAUSE [--name N]
   ingress-doctor lab fault list [--name N] [-o text|json]
   ingress-doctor lab run [--name N] -- CMD [ARG]…
+  ingress-doctor lab kubeconfig [--name N]          (a kubeconfig for the host: the API on 127.0.0.1)
 
 A real five-network ingress path (client → load balancer → NodePort → kube-proxy → pods over a VXLAN
 overlay) in Linux network namespaces, described by Kubernetes objects served by a lab API (kubectl works),
@@ -87,6 +89,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       return status(rest, io);
     case 'run':
       return runIn(rest, io);
+    case 'kubeconfig':
+      return kubeconfig(rest, io);
     default:
       throw new UsageError(`unknown lab command "${sub}"`, USAGE);
   }
@@ -260,6 +264,8 @@ async function up(argv: string[], io: CliIO): Promise<number> {
           loadBalancer: state.lbAddress,
           apiServer: state.apiServer ?? null,
           kubeconfig: state.kubeconfig ?? null,
+          hostKubeconfig: state.hostKubeconfig ?? null,
+          hostApiServer: state.hostApiServer ?? null,
           clientNamespace: state.clientNetns,
           stateDir,
           timingsMs: result.timings,
@@ -282,6 +288,7 @@ async function up(argv: string[], io: CliIO): Promise<number> {
     `  ingress-doctor lab run${nameFlag} -- curl -s -o /dev/null -w '%{http_code}\\n' http://app.example.test/healthz`,
     `  ingress-doctor lab run${nameFlag} -- kubectl get pods -A -o wide`,
     `  ingress-doctor lab run${nameFlag} -- ingress-doctor diagnose http://app.example.test/healthz`,
+    `From the host (the API on 127.0.0.1): ingress-doctor lab kubeconfig${nameFlag} > lab.kubeconfig; kubectl --kubeconfig lab.kubeconfig get pods -A`,
     `Remove it with: ingress-doctor lab down${nameFlag}`,
     '',
   ];
@@ -351,6 +358,21 @@ async function status(argv: string[], io: CliIO): Promise<number> {
   ];
   io.stdout.write(lines.join('\n'));
   return s.healthy ? EXIT.ok : EXIT.problems;
+}
+
+/** `lab kubeconfig`: the host's kubeconfig (the forwarder on 127.0.0.1), like `kind get kubeconfig`. */
+async function kubeconfig(argv: string[], io: CliIO): Promise<number> {
+  const { values } = parseFlags(argv, { name: { type: 'string' } }, false);
+  const name = labName(values.name);
+  const state = await readState(labStateDir(name, io.env));
+  if (!state || state.phase !== 'up' || !state.hostKubeconfig) {
+    io.stderr.write(
+      `ingress-doctor lab kubeconfig: lab "${name}" is not up; start it with: ingress-doctor lab up${name === 'default' ? '' : ` --name ${name}`}\n`,
+    );
+    return EXIT.usage;
+  }
+  io.stdout.write(await readFile(state.hostKubeconfig, 'utf8'));
+  return EXIT.ok;
 }
 
 async function runIn(argv: string[], io: CliIO): Promise<number> {

@@ -4,7 +4,7 @@ import { request as httpRequest } from 'node:http';
 import { createConnection } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { prepareApiFiles } from './api/files.js';
+import { kubeconfigFor, prepareApiFiles } from './api/files.js';
 import { fillConntrack } from './conntrack.js';
 import type { FaultChoice } from './faults/index.js';
 import { type FaultRecord, faultChanges } from './faults/runtime.js';
@@ -34,6 +34,7 @@ import {
   waitGone,
 } from './sys.js';
 import {
+  apiHostName,
   CLUSTER,
   IFACE,
   INTERNET,
@@ -43,7 +44,7 @@ import {
   PUBLIC_HOST,
   UNDERLAY,
 } from './topology.js';
-import { apiProcess, type Layout, labPaths, type ProcessSpec } from './workloads.js';
+import { apiProcess, forwarderProcess, type Layout, labPaths, type ProcessSpec } from './workloads.js';
 
 /** The project root (…/dist/src/lab/lab.js → …). */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -222,7 +223,11 @@ export async function labUp(opts: UpOptions): Promise<UpResult> {
   await mustRun('bash', ['-c', controlPlanePrelude(names)], { timeoutMs: 15_000 });
   const [, apiFiles] = await Promise.all([
     mustRun('bash', [p.networkScript], { timeoutMs: 60_000 }),
-    prepareApiFiles(opts.stateDir, { address: UNDERLAY.controlPlane, port: UNDERLAY.apiPort }),
+    prepareApiFiles(opts.stateDir, {
+      address: apiHostName(opts.name),
+      port: UNDERLAY.apiPort,
+      alsoServes: [UNDERLAY.controlPlane, '127.0.0.1'],
+    }),
   ]);
   mark('network');
 
@@ -258,11 +263,27 @@ export async function labUp(opts: UpOptions): Promise<UpResult> {
   // node's flows: a flow set up earlier (the LB's keep-alive to the controller) would keep its entry and hide it.
   const fill = model.infra.conntrackFill;
   if (fill) await fillConntrack(names.nodes[fill.node] as string, nodeByName(fill.node).ip, opts.stateDir);
+  // The API from the host, kind's way: a forwarder on 127.0.0.1 and its own kubeconfig (`lab kubeconfig`).
+  const fwd = forwarderProcess(layout);
+  track(fwd);
+  await writeState(state);
+  let port = '';
+  for (let i = 0; i < 200 && !port; i++) {
+    port = (await readFile(fwd.portFile, 'utf8').catch(() => '')).trim();
+    if (!port) await sleep(10);
+  }
+  if (port) {
+    state.hostKubeconfig = path.join(opts.stateDir, 'kubeconfig.host');
+    state.hostApiServer = `https://127.0.0.1:${port}`;
+    await writeFile(state.hostKubeconfig, await kubeconfigFor(opts.stateDir, state.hostApiServer), {
+      mode: 0o600,
+    });
+  } else warnings.push(`the API forwarder did not start (log: ${fwd.logFile}): no host kubeconfig`);
   mark('ready');
 
   state.phase = 'up';
   state.kubeconfig = apiFiles.kubeconfigPath;
-  state.apiServer = `https://${UNDERLAY.controlPlane}:${UNDERLAY.apiPort}`;
+  state.apiServer = `https://${apiHostName(opts.name)}:${UNDERLAY.apiPort}`;
   await writeState(state);
   log(`lab ${opts.name} up in ${Date.now() - t0} ms`);
   return { state, timings, warnings };

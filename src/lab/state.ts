@@ -48,6 +48,9 @@ export interface LabState {
   lbAddress: string;
   apiServer?: string;
   kubeconfig?: string;
+  /** The kubeconfig for the host (the 127.0.0.1 forwarder), printed by `lab kubeconfig`. */
+  hostKubeconfig?: string;
+  hostApiServer?: string;
   /** Log files of pods' containers, by `namespace/name`, for a person (and the API's logs, if it serves them). */
   podLogs: Record<string, string>;
 }

@@ -77,9 +77,11 @@ export function spawnInNetns(
   argv: string[],
   opts: { env?: NodeJS.ProcessEnv; logFile: string; cwd?: string },
 ): number {
+  // An empty namespace is the host's own (the API forwarder on 127.0.0.1).
+  const full = netns ? ['nsenter', `--net=/run/netns/${netns}`, '--', ...argv] : argv;
   const fd = openSync(opts.logFile, 'a');
   try {
-    const child = spawn('nsenter', [`--net=/run/netns/${netns}`, '--', ...argv], {
+    const child = spawn(full[0] as string, full.slice(1), {
       detached: true,
       stdio: ['ignore', fd, fd],
       env: opts.env ?? process.env,

@@ -47,6 +47,15 @@ export const CLUSTER = {
 
 export const PUBLIC_HOST = 'app.example.test';
 
+/**
+ * The lab API's name in the in-lab kubeconfig: only the lab's resolvers know it (`.internal` is reserved for
+ * private use and never delegated), so that kubeconfig used outside the lab fails to resolve instead of sending
+ * packets to 198.18.0.2 on a real network. From the host, `lab kubeconfig` gives one for the 127.0.0.1 forwarder.
+ */
+export function apiHostName(lab: string): string {
+  return `kubernetes.${lab}.lab.internal`;
+}
+
 export interface NodeLayout {
   name: string;
   index: number;

@@ -203,11 +203,35 @@ export function apiProcess(layout: Layout): ProcessSpec {
       path.join(layout.root, 'dist', 'src', 'lab', 'api', 'main.js'),
       '--state',
       layout.stateDir,
+      '--listen',
+      `${UNDERLAY.controlPlane}:${UNDERLAY.apiPort}`,
     ],
     env: {},
     logFile: path.join(p.logs, 'api.log'),
     cmdlineMatch: layout.stateDir,
     listens: [{ proto: 'tcp', port: UNDERLAY.apiPort }],
+  };
+}
+
+/** The host's forwarder to the lab API (127.0.0.1, a free port written to `forward.port`). */
+export function forwarderProcess(layout: Layout): ProcessSpec & { portFile: string } {
+  const portFile = path.join(layout.stateDir, 'api', 'forward.port');
+  return {
+    role: 'api-forwarder',
+    netns: '',
+    argv: [
+      layout.nodeBin,
+      path.join(layout.root, 'dist', 'src', 'lab', 'api', 'forward.js'),
+      '--socket',
+      path.join(layout.stateDir, 'api.sock'),
+      '--port-file',
+      portFile,
+    ],
+    env: {},
+    logFile: path.join(labPaths(layout.stateDir).logs, 'api-forwarder.log'),
+    cmdlineMatch: layout.stateDir,
+    listens: [],
+    portFile,
   };
 }
 

@@ -64,7 +64,7 @@ async function openssl(args: string[]): Promise<void> {
  */
 export async function prepareApiFiles(
   stateDir: string,
-  opts: { address: string; port: number },
+  opts: { address: string; port: number; alsoServes?: string[] },
 ): Promise<ApiFiles> {
   const p = apiFilePaths(stateDir);
   await mkdir(path.dirname(p.caPath), { recursive: true, mode: 0o700 });
@@ -86,7 +86,9 @@ export async function prepareApiFiles(
     '-addext',
     'keyUsage=critical,keyCertSign,cRLSign',
   ]);
-  const sans = [...new Set([sanFor(opts.address), 'DNS:localhost'])].join(',');
+  const sans = [
+    ...new Set([sanFor(opts.address), ...(opts.alsoServes ?? []).map(sanFor), 'DNS:localhost']),
+  ].join(',');
   await openssl([
     'req',
     '-x509',
@@ -143,6 +145,28 @@ export async function prepareApiFiles(
     tokenPath: p.tokenPath,
     token,
   };
+}
+
+/**
+ * A kubeconfig for the same API (same CA and token) at another server URL: the host's forwarder on 127.0.0.1
+ * (`lab kubeconfig`).
+ */
+export async function kubeconfigFor(stateDir: string, server: string): Promise<string> {
+  const p = apiFilePaths(stateDir);
+  const [ca, token] = await Promise.all([readFile(p.caPath), readFile(p.tokenPath, 'utf8')]);
+  return stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [
+      { name: LAB_CONTEXT, cluster: { server, 'certificate-authority-data': ca.toString('base64') } },
+    ],
+    users: [{ name: LAB_CONTEXT, user: { token: token.trim() } }],
+    contexts: [
+      { name: LAB_CONTEXT, context: { cluster: LAB_CONTEXT, user: LAB_CONTEXT, namespace: 'default' } },
+    ],
+    'current-context': LAB_CONTEXT,
+    preferences: {},
+  });
 }
 
 /** Reads what prepareApiFiles wrote, for the server process. */

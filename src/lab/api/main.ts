@@ -143,6 +143,7 @@ async function main(): Promise<number> {
     token: files.token,
     accessLog: args.accessLog ? process.stderr : undefined,
   });
+  if (state) await cp.api.serveUnixSocket(path.join(args.state, 'api.sock'));
   process.stdout.write(`listening ${listen.host}:${cp.api.port}\n`);
   await new Promise<void>((resolve) => {
     let stopping = false;

@@ -1,7 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import {
+  type AddressInfo,
+  createServer as createNetServer,
+  type Server as NetServer,
+  type Socket,
+} from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { parse as parseYaml } from 'yaml';
@@ -59,9 +65,19 @@ export interface LabApi {
   port: number;
   /** Requests served so far (every HTTP request and exec upgrade, except /debug/request-count itself). */
   readonly requestCount: number;
+  /** Also serves the API on a unix socket (the host's forwarder connects there); TLS as on the TCP port. */
+  serveUnixSocket(path: string): Promise<void>;
   /** Stops listening, ends watches and exec sessions, and stops the pods created through the API. */
   close(): Promise<void>;
 }
+
+/** Unread bytes a watcher may have queued before it is closed as unresponsive. */
+const MAX_WATCH_PENDING_BYTES = 8 * 1024 * 1024;
+/** kube-apiserver's --max-requests-inflight and --max-mutating-requests-inflight defaults. */
+const MAX_INFLIGHT = 400;
+const MAX_MUTATING_INFLIGHT = 200;
+/** Encoded watch events by object (weak: gone with the object's revision). */
+const encodings = new WeakMap<object, Map<string, string>>();
 
 /** A watch may run at most this long even if the client asks for more (the real API caps it too). */
 const MAX_WATCH_SECONDS = 1800;
@@ -117,6 +133,9 @@ export async function startLabApi(opts: LabApiOptions): Promise<LabApi> {
   const sessions = new Set<() => void>();
   const sockets = new Set<Socket>();
   let serverAddress = `${opts.host}:${opts.port}`;
+  const unixServers: NetServer[] = [];
+  let inflight = 0;
+  let inflightMutating = 0;
 
   const authorized = (req: IncomingMessage): boolean => {
     const got = Buffer.from(req.headers.authorization ?? '');
@@ -137,6 +156,23 @@ export async function startLabApi(opts: LabApiOptions): Promise<LabApi> {
     const url = new URL(req.url ?? '/', 'https://lab');
     if (url.pathname !== '/debug/request-count') requestCount++;
     res.on('finish', () => log(req, res.statusCode, started));
+    // Bounded concurrency for requests that end (watches are long-running and not counted), with 429 beyond.
+    const long = isTrue(url.searchParams.get('watch')) || url.pathname.includes('/watch/');
+    const mutating = req.method !== 'GET' && req.method !== 'HEAD';
+    if (!long) {
+      if (inflight >= MAX_INFLIGHT || (mutating && inflightMutating >= MAX_MUTATING_INFLIGHT)) {
+        res.setHeader('Retry-After', '1');
+        const body = status(429, 'TooManyRequests', 'Too many requests, please try again later.');
+        sendJson(res, 429, body);
+        return;
+      }
+      inflight++;
+      if (mutating) inflightMutating++;
+      res.on('close', () => {
+        inflight--;
+        if (mutating) inflightMutating--;
+      });
+    }
     handle(req, res, url).catch((err: unknown) => {
       const body =
         err instanceof ApiError
@@ -470,7 +506,31 @@ export async function startLabApi(opts: LabApiOptions): Promise<LabApi> {
       (target.namespace === undefined || o.metadata.namespace === target.namespace) &&
       matchesLabels(labels, o.metadata.labels) &&
       matchesFields(info.resource, fields, o);
+    let slow = false;
     const write = (type: string, obj: KubeObject | Record<string, unknown>) => {
+      if (slow) return;
+      // A watcher that does not read is closed, as kube-apiserver does with unresponsive watchers: its client
+      // re-lists and watches again. Without a bound, a thousand stalled watches of big objects fill the memory.
+      if (res.writableLength > MAX_WATCH_PENDING_BYTES) {
+        slow = true;
+        opts.accessLog?.write(
+          `closing slow watcher of ${info.resource}: ${res.writableLength} bytes unread\n`,
+        );
+        res.destroy();
+        return;
+      }
+      // The same object encoded once for every watcher that sends it (kube-apiserver's caching serializer).
+      if (rep.as === 'object' && type !== 'BOOKMARK') {
+        const cache = encodings.get(obj) ?? new Map<string, string>();
+        encodings.set(obj, cache);
+        let line = cache.get(type);
+        if (line === undefined) {
+          line = `${JSON.stringify({ type, object: obj })}\n`;
+          cache.set(type, line);
+        }
+        res.write(line);
+        return;
+      }
       let object: unknown = obj;
       if (rep.as === 'table' && type !== 'BOOKMARK') {
         const t = toTable(info, [obj as KubeObject], { resourceVersion: store.resourceVersion });
@@ -533,7 +593,14 @@ export async function startLabApi(opts: LabApiOptions): Promise<LabApi> {
     get requestCount() {
       return requestCount;
     },
+    async serveUnixSocket(file: string) {
+      await rm(file, { force: true });
+      const unix = createNetServer((sock) => server.emit('connection', sock));
+      unixServers.push(unix);
+      await new Promise<void>((resolve) => unix.listen(file, resolve));
+    },
     async close() {
+      for (const u of unixServers) u.close();
       for (const stop of [...watches]) stop();
       for (const abort of [...sessions]) abort();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

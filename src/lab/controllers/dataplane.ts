@@ -253,8 +253,8 @@ export function dnsController(ctx: LabContext, registry: Registry): Reconciler &
     initialKeys: () => ['zones'],
     async reconcile() {
       const model = labModel(ctx, registry.store);
-      await writeIfChanged(p.clusterZone, JSON.stringify(clusterZone(model.objects, model.infra)));
-      await writeIfChanged(p.publicZone, JSON.stringify(publicZone(model.objects, model.infra)));
+      await writeIfChanged(p.clusterZone, JSON.stringify(clusterZone(model.objects, model.infra, ctx.name)));
+      await writeIfChanged(p.publicZone, JSON.stringify(publicZone(model.objects, model.infra, ctx.name)));
       if (existsSync(p.publicZone)) daemon.ensure();
     },
   };

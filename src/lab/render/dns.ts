@@ -1,6 +1,6 @@
 import type { Infra } from '../model.js';
 import { findService, type LabObjects, NAMES } from '../objects.js';
-import { CLUSTER, INTERNET, PUBLIC_HOST } from '../topology.js';
+import { apiHostName, CLUSTER, INTERNET, PUBLIC_HOST, UNDERLAY } from '../topology.js';
 
 /** What the lab's DNS server answers: A records by lower-case name, and the zones it is authoritative for. */
 export interface DnsZone {
@@ -9,12 +9,14 @@ export interface DnsZone {
 }
 
 /** The public zone: the app host → the LB's address (what external-dns would publish), unless the infra lies. */
-export function publicZone(objects: LabObjects, infra: Infra): DnsZone {
+export function publicZone(objects: LabObjects, infra: Infra, lab?: string): DnsZone {
   const lb = findService(objects, NAMES.controllerNamespace, NAMES.controllerService);
   const ip = lb?.status?.loadBalancer?.ingress?.[0]?.ip ?? INTERNET.lbPublic;
   const records: Record<string, string[]> = { [PUBLIC_HOST]: [ip] };
+  // The lab API's name (in-lab kubeconfig), known to the lab's resolvers only.
+  if (lab) records[apiHostName(lab)] = [UNDERLAY.controlPlane];
   for (const [name, ips] of Object.entries(infra.publicDnsOverride)) records[name.toLowerCase()] = ips;
-  return { zones: ['example.test'], records };
+  return { zones: ['example.test', ...(lab ? ['lab.internal'] : [])], records };
 }
 
 /**
@@ -22,7 +24,7 @@ export function publicZone(objects: LabObjects, infra: Infra): DnsZone {
  * endpoints), <a-b-c-d>.<ns>.pod.cluster.local → pod IP; other names are forwarded, which here means the
  * public zone's answers are copied in.
  */
-export function clusterZone(objects: LabObjects, infra: Infra): DnsZone {
+export function clusterZone(objects: LabObjects, infra: Infra, lab?: string): DnsZone {
   const records: Record<string, string[]> = {};
   const d = CLUSTER.domain;
   for (const svc of objects.services) {
@@ -44,7 +46,7 @@ export function clusterZone(objects: LabObjects, infra: Infra): DnsZone {
     const ip = pod.status?.podIP;
     if (ip) records[`${ip.replace(/\./g, '-')}.${pod.metadata?.namespace}.pod.${d}`] = [ip];
   }
-  const pub = publicZone(objects, infra);
+  const pub = publicZone(objects, infra, lab);
   return { zones: [d, ...pub.zones], records: { ...pub.records, ...records } };
 }
 

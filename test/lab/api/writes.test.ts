@@ -426,4 +426,21 @@ status:
     const left = await lab.kubectl(['get', 'cm', '-n', 'scratch', '-o', 'name']);
     assert.equal(left.stdout.trim(), '');
   });
+
+  it('ends a pod after activeDeadlineSeconds like a kubelet (a leaked probe pod ends by itself)', async () => {
+    const f = await file(
+      'deadline.yaml',
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: leaked, namespace: shop}\nspec:\n  activeDeadlineSeconds: 1\n  restartPolicy: Never\n  containers: [{name: probe, image: registry.example.test/tools:1}]\n',
+    );
+    assert.equal((await lab.kubectl(['create', '-f', f])).code, 0);
+    let pod: Record<string, any> = {};
+    for (let i = 0; i < 100; i++) {
+      pod = await json(['get', 'pod', 'leaked', '-n', 'shop']);
+      if (pod.status?.phase === 'Failed') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(pod.status.phase, 'Failed');
+    assert.equal(pod.status.reason, 'DeadlineExceeded');
+    assert.match(pod.status.message, /longer than the specified deadline/);
+  });
 });
