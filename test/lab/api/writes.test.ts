@@ -433,6 +433,7 @@ status:
       'apiVersion: v1\nkind: Pod\nmetadata: {name: leaked, namespace: shop}\nspec:\n  activeDeadlineSeconds: 1\n  restartPolicy: Never\n  containers: [{name: probe, image: registry.example.test/tools:1}]\n',
     );
     assert.equal((await lab.kubectl(['create', '-f', f])).code, 0);
+    // biome-ignore lint/suspicious/noExplicitAny: kubectl's JSON, read field by field
     let pod: Record<string, any> = {};
     for (let i = 0; i < 100; i++) {
       pod = await json(['get', 'pod', 'leaked', '-n', 'shop']);
