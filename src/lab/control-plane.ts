@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import path from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
 import { Registry } from './api/registry.js';
-import { RESOURCES, type ResourceInfo } from './api/resources.js';
+import { resourceNamed } from './api/resources.js';
 import { type LabApi, type LabApiOptions, startLabApi } from './api/server.js';
 import type { KubeObject } from './api/store.js';
 import {
@@ -32,7 +32,7 @@ import { podMtu } from './render/cni.js';
 import type { PodRuntime } from './runtime.js';
 import { CLUSTER, NODES } from './topology.js';
 
-const find = (resource: string) => RESOURCES.find((r) => r.resource === resource) as ResourceInfo;
+const find = resourceNamed;
 const PODS = find('pods');
 const DEPLOYMENTS = find('deployments');
 const DAEMONSETS = find('daemonsets');

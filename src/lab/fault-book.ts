@@ -1,7 +1,7 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Registry } from './api/registry.js';
-import { RESOURCES, type ResourceInfo, resourceForKind } from './api/resources.js';
+import { type ResourceInfo, resourceForKind, resourceNamed } from './api/resources.js';
 import type { LabContext } from './controllers/lab-context.js';
 import { labModel } from './controllers/lab-context.js';
 import type { ControllerManager } from './controllers/runtime.js';
@@ -9,7 +9,7 @@ import { parseFaults } from './faults/index.js';
 import { type FaultRecord, faultChanges, patchInfra, stillApplied } from './faults/runtime.js';
 import type { Infra } from './model.js';
 
-const PODS = RESOURCES.find((r) => r.resource === 'pods') as ResourceInfo;
+const PODS = resourceNamed('pods');
 const LAB_FAULT = { manager: 'ingress-doctor-lab-fault' };
 
 class FaultError extends Error {

@@ -15,7 +15,7 @@ import {
 } from './kinds/validation.js';
 import { applyManagedFields } from './managed-fields.js';
 import { applyPatch, type PatchType } from './patch.js';
-import { apiVersionOf, RESOURCES, type ResourceInfo } from './resources.js';
+import { apiVersionOf, type ResourceInfo, resourceNamed } from './resources.js';
 import { checkFields, KIND_TYPES } from './schema.js';
 import { ApiError, alreadyExists, badRequest, invalid, notFound, status } from './status.js';
 import { type KubeObject, type ObjectStore, timestamp } from './store.js';
@@ -42,9 +42,9 @@ export interface DeleteOptions {
 
 export type Subresource = 'status' | 'scale' | undefined;
 
-const NAMESPACES = RESOURCES.find((r) => r.resource === 'namespaces') as ResourceInfo;
-const SERVICES = RESOURCES.find((r) => r.resource === 'services') as ResourceInfo;
-const PODS = RESOURCES.find((r) => r.resource === 'pods') as ResourceInfo;
+const NAMESPACES = resourceNamed('namespaces');
+const SERVICES = resourceNamed('services');
+const PODS = resourceNamed('pods');
 
 const GENERATE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 

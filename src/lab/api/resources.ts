@@ -137,6 +137,13 @@ export const RESOURCES: readonly ResourceInfo[] = [
   r('coordination.k8s.io', 'v1', 'leases', 'Lease', true, plainStrategy()),
 ];
 
+/** The served resource of a plural name (the lab serves each plural once). */
+export function resourceNamed(resource: string): ResourceInfo {
+  const info = RESOURCES.find((r) => r.resource === resource);
+  if (!info) throw new Error(`the lab API serves no resource "${resource}"`);
+  return info;
+}
+
 export function verbsOf(_info: ResourceInfo): string[] {
   return ALL_VERBS;
 }

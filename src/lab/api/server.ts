@@ -24,9 +24,9 @@ import { EXEC_PROTOCOLS, negotiateProtocol, parseExecRequest, runExecSession } f
 import { openApiDocument, openApiRoot } from './openapi.js';
 import { patchTypeOf } from './patch.js';
 import { type DeleteOptions, Registry, type WriteOptions } from './registry.js';
-import { apiVersionOf, findResource, RESOURCES, type ResourceInfo } from './resources.js';
+import { apiVersionOf, findResource, type ResourceInfo, resourceNamed } from './resources.js';
 
-const PODS = RESOURCES.find((r) => r.resource === 'pods') as ResourceInfo;
+const PODS = resourceNamed('pods');
 
 import {
   matchesFields,

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Registry } from '../api/registry.js';
-import { RESOURCES, type ResourceInfo } from '../api/resources.js';
+import { resourceNamed } from '../api/resources.js';
 import { fillConntrack } from '../conntrack.js';
 import type { Infra } from '../model.js';
 import { IMAGES, NAMES } from '../objects.js';
@@ -17,7 +17,7 @@ import { labPaths, loadBalancerProcess, nginxPidFile, publicDnsProcess } from '.
 import { Daemon, type LabContext, labModel } from './lab-context.js';
 import type { Reconciler } from './runtime.js';
 
-const find = (resource: string) => RESOURCES.find((r) => r.resource === resource) as ResourceInfo;
+const find = resourceNamed;
 const PODS = find('pods');
 const SERVICES = find('services');
 const INGRESSES = find('ingresses');

@@ -1,13 +1,13 @@
 import type { V1Pod, V1Service } from '@kubernetes/client-node';
 import { canonical } from '../api/kinds/validation.js';
 import type { Registry } from '../api/registry.js';
-import { RESOURCES, type ResourceInfo } from '../api/resources.js';
+import { type ResourceInfo, resourceNamed } from '../api/resources.js';
 import type { KubeObject } from '../api/store.js';
 import { endpointsFor } from '../endpoints.js';
 import type { Reconciler } from './runtime.js';
 import { splitKey } from './runtime.js';
 
-const find = (resource: string) => RESOURCES.find((r) => r.resource === resource) as ResourceInfo;
+const find = resourceNamed;
 const SERVICES = find('services');
 const PODS = find('pods');
 const SLICES = find('endpointslices');

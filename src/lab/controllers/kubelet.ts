@@ -1,12 +1,12 @@
 import type { V1Container, V1Pod, V1Probe } from '@kubernetes/client-node';
 import type { Registry } from '../api/registry.js';
-import { RESOURCES, type ResourceInfo } from '../api/resources.js';
+import { resourceNamed } from '../api/resources.js';
 import { type KubeObject, timestamp } from '../api/store.js';
 import type { ContainerHandle, PodRuntime } from '../runtime.js';
 import type { Reconciler } from './runtime.js';
 import { splitKey } from './runtime.js';
 
-const PODS = RESOURCES.find((r) => r.resource === 'pods') as ResourceInfo;
+const PODS = resourceNamed('pods');
 const KUBELET = { manager: 'kubelet' };
 
 interface ContainerState {

@@ -1,11 +1,11 @@
 import type { Registry } from '../api/registry.js';
-import { RESOURCES, type ResourceInfo } from '../api/resources.js';
+import { RESOURCES, type ResourceInfo, resourceNamed } from '../api/resources.js';
 import type { StoreEvent } from '../api/store.js';
 import type { Reconciler } from './runtime.js';
 
-const NAMESPACES = RESOURCES.find((r) => r.resource === 'namespaces') as ResourceInfo;
-const CONFIGMAPS = RESOURCES.find((r) => r.resource === 'configmaps') as ResourceInfo;
-const SERVICEACCOUNTS = RESOURCES.find((r) => r.resource === 'serviceaccounts') as ResourceInfo;
+const NAMESPACES = resourceNamed('namespaces');
+const CONFIGMAPS = resourceNamed('configmaps');
+const SERVICEACCOUNTS = resourceNamed('serviceaccounts');
 const MANAGER = { manager: 'kube-controller-manager' };
 
 /**

@@ -1,8 +1,8 @@
-import { RESOURCES, type ResourceInfo } from '../api/resources.js';
+import { resourceNamed } from '../api/resources.js';
 import type { ObjectStore } from '../api/store.js';
 import type { LabObjects } from '../objects.js';
 
-const find = (resource: string) => RESOURCES.find((r) => r.resource === resource) as ResourceInfo;
+const find = resourceNamed;
 
 /**
  * The store's objects in the typed shape the renderers read (wire format: NetworkPolicy peers under `from`).

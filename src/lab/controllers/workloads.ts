@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { canonical } from '../api/kinds/validation.js';
 import type { Registry } from '../api/registry.js';
-import { RESOURCES, type ResourceInfo } from '../api/resources.js';
+import { RESOURCES, resourceNamed } from '../api/resources.js';
 import type { KubeObject, StoreEvent } from '../api/store.js';
 import { selectorMatches } from '../endpoints.js';
 import type { Reconciler } from './runtime.js';
 import { objectKey, splitKey } from './runtime.js';
 
-const find = (resource: string) => RESOURCES.find((r) => r.resource === resource) as ResourceInfo;
+const find = resourceNamed;
 const PODS = find('pods');
 const REPLICASETS = find('replicasets');
 const DEPLOYMENTS = find('deployments');
