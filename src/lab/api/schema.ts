@@ -1,4 +1,5 @@
-import * as models from '@kubernetes/client-node';
+// The generated models only (not the whole client: its API classes and auth plugins cost start-up time).
+import * as models from '@kubernetes/client-node/dist/gen/models/all.js';
 
 /**
  * The structure of the built-in kinds, read from @kubernetes/client-node's generated models (their
