@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Diagnosis } from '../src/protocol/types.js';
-import { type Lab, labUnsupported, ROOT, withLab } from '../test/helpers/lab.js';
+import { type Lab, labUnsupported, withLab } from '../test/helpers/lab.js';
+import { restartApiWithExtra } from './lab-extra.js';
 
 /**
  * `diagnose` on the lab: time to verdict per scenario (median of RUNS, the diagnosis' own durationMs: from
@@ -104,55 +104,6 @@ async function extraObjects(dir: string): Promise<string> {
   const file = path.join(dir, 'extra.json');
   await writeFile(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
   return file;
-}
-
-/**
- * The lab API restarted with `--extra FILE`: `lab up` has no way to pass it, and the lab's firewall only
- * forwards the API port, so the bench stops the lab's API process (by the PID in the lab's state file, after
- * checking its command line) and starts the same entry point with the extra objects on the same address.
- */
-async function restartApiWithExtra(lab: Lab, extra: string): Promise<ChildProcess> {
-  const state = JSON.parse(await readFile(path.join(lab.stateDir, 'state.json'), 'utf8')) as {
-    processes?: { role?: string; pid?: number }[];
-  };
-  const pid = state.processes?.find((p) => p.role === 'api')?.pid;
-  if (!pid) throw new Error('no lab API process in the state file');
-  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-  if (!cmdline.includes(lab.stateDir)) throw new Error(`PID ${pid} is not this lab's API`);
-  process.kill(pid, 'SIGTERM');
-  for (let i = 0; i < 50; i++) {
-    if (!(await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => ''))) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const child = spawn(
-    'ip',
-    [
-      'netns',
-      'exec',
-      `idl-${lab.name}-cp`,
-      process.execPath,
-      path.join(ROOT, 'dist/src/lab/api/main.js'),
-      '--state',
-      lab.stateDir,
-      '--extra',
-      extra,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error('the lab API with --extra did not start in 60 s')),
-      60_000,
-    );
-    child.stdout?.on('data', (b: Buffer) => {
-      if (b.toString().includes('listening')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`the lab API with --extra exited ${code}`)));
-  });
-  return child;
 }
 
 export default async function bench(): Promise<string> {

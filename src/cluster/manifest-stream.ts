@@ -142,6 +142,40 @@ function stringEnd(buf: Buffer, from: number, end: number): number {
   }
 }
 
+/**
+ * Exact scan of a JSON value (strings skipped, brackets counted) from where `st` left off: the offset in `buf`
+ * just past the bracket that brings the depth back to 0, or -1 when that is not within buf[.., end) yet (the state
+ * is saved to go on from there).
+ */
+function scanClose(buf: Buffer, base: number, end: number, st: Scan): number {
+  let i = st.pos - base;
+  let depth = st.depth;
+  while (i < end) {
+    if (st.inString) {
+      const j = stringEnd(buf, i, end);
+      if (j < 0) break;
+      st.inString = false;
+      i = j + 1;
+      continue;
+    }
+    const c = buf[i];
+    if (c === 0x22) st.inString = true;
+    else if (c === 0x7b || c === 0x5b) depth++;
+    else if (c === 0x7d || c === 0x5d) {
+      depth--;
+      if (depth === 0) {
+        st.pos = base + i + 1;
+        st.depth = 0;
+        return i + 1;
+      }
+    }
+    i++;
+  }
+  st.pos = base + Math.min(i, end);
+  st.depth = depth;
+  return -1;
+}
+
 /** V8's JSON errors say "at position N" (Node 20) or "(line L column C)" (newer). */
 function errorOffset(err: Error, text: string): { offset?: number; lineDelta?: number } {
   const lc = /line (\d+) column \d+/.exec(err.message);
@@ -570,11 +604,11 @@ class JsonEngine implements Engine {
         this.mode === 'top'
           ? this.top(final)
           : this.mode === 'root'
-            ? this.root(final)
+            ? this.root()
             : this.mode === 'items'
               ? this.items(final)
               : this.mode === 'tail'
-                ? this.tail(final)
+                ? this.tail()
                 : false;
       if (this.mode === 'done') return;
       if (!progressed && before === this.mode) break;
@@ -639,7 +673,7 @@ class JsonEngine implements Engine {
   }
 
   /** Inside a top-level object: exact scan until it closes, or its `items` array opens. */
-  private root(final: boolean): boolean {
+  private root(): boolean {
     const buf = this.w.buf;
     const base = this.w.base;
     const end = this.w.end;
@@ -705,7 +739,6 @@ class JsonEngine implements Engine {
     }
     st.pos = base + end;
     st.depth = depth;
-    void final;
     return this.tooLarge();
   }
 
@@ -865,64 +898,41 @@ class JsonEngine implements Engine {
   }
 
   /** After the items: the rest of the root object, parsed with the head into the List's envelope. */
-  private tail(final: boolean): boolean {
-    const buf = this.w.buf;
+  private tail(): boolean {
     const base = this.w.base;
-    const end = this.w.end;
-    const st = this.scan;
-    let i = st.pos - base;
-    let depth = st.depth;
-    while (i < end) {
-      if (st.inString) {
-        const j = stringEnd(buf, i, end);
-        if (j < 0) break;
-        st.inString = false;
-        i = j + 1;
-        continue;
-      }
-      const c = buf[i];
-      if (c === 0x22) st.inString = true;
-      else if (c === 0x7b || c === 0x5b) depth++;
-      else if (c === 0x7d || c === 0x5d) {
-        depth--;
-        if (depth === 0) {
-          const endAbs = base + i + 1;
-          const tailLine = this.lineAt(this.tailStart);
-          const tailText = this.text(this.tailStart, endAbs, tailLine);
-          if (tailText === undefined) return false;
-          const text = this.head + tailText;
-          this.advance(endAbs);
-          let envelope: unknown;
-          try {
-            envelope = JSON.parse(text);
-          } catch (err) {
-            const e = err as Error;
-            const { offset } = errorOffset(e, text);
-            const at =
-              offset !== undefined && offset >= this.head.length
-                ? lineAfter(tailText, tailLine, offset - this.head.length)
-                : this.rootLine;
-            this.error(at, `invalid JSON: ${e.message}`);
-            return false;
-          }
-          this.emitted = true;
-          this.sink.listEnd(envelope);
-          this.mode = 'top';
-          return true;
-        }
-      }
-      i++;
+    const close = scanClose(this.w.buf, base, this.w.end, this.scan);
+    if (close < 0) {
+      if (this.w.endAbs - this.tailStart > this.maxDoc)
+        this.error(
+          this.lineAt(this.tailStart),
+          'invalid JSON: the List after its items is too large',
+          'too-large',
+        );
+      return false;
     }
-    st.pos = base + Math.min(i, end);
-    st.depth = depth;
-    void final;
-    if (this.w.endAbs - this.tailStart > this.maxDoc)
-      this.error(
-        this.lineAt(this.tailStart),
-        'invalid JSON: the List after its items is too large',
-        'too-large',
-      );
-    return false;
+    const endAbs = base + close;
+    const tailLine = this.lineAt(this.tailStart);
+    const tailText = this.text(this.tailStart, endAbs, tailLine);
+    if (tailText === undefined) return false;
+    const text = this.head + tailText;
+    this.advance(endAbs);
+    let envelope: unknown;
+    try {
+      envelope = JSON.parse(text);
+    } catch (err) {
+      const e = err as Error;
+      const { offset } = errorOffset(e, text);
+      const at =
+        offset !== undefined && offset >= this.head.length
+          ? lineAfter(tailText, tailLine, offset - this.head.length)
+          : this.rootLine;
+      this.error(at, `invalid JSON: ${e.message}`);
+      return false;
+    }
+    this.emitted = true;
+    this.sink.listEnd(envelope);
+    this.mode = 'top';
+    return true;
   }
 
   /** An item read by exact scanning (compact JSON, odd formatting, or a pretty guess that did not parse). */
@@ -931,8 +941,6 @@ class JsonEngine implements Engine {
     const buf = this.w.buf;
     const base = this.w.base;
     const end = this.w.end;
-    let i = st.pos - base;
-    let depth = st.depth;
     const first = buf[this.exactStart - base];
     const container = first === 0x7b || first === 0x5b;
     let done = -1;
@@ -948,32 +956,8 @@ class JsonEngine implements Engine {
       }
       if (done < 0) return false;
     } else {
-      while (i < end) {
-        if (st.inString) {
-          const j = stringEnd(buf, i, end);
-          if (j < 0) {
-            i = end;
-            break;
-          }
-          st.inString = false;
-          i = j + 1;
-          continue;
-        }
-        const c = buf[i];
-        if (c === 0x22) st.inString = true;
-        else if (c === 0x7b || c === 0x5b) depth++;
-        else if (c === 0x7d || c === 0x5d) {
-          depth--;
-          if (depth === 0) {
-            done = i + 1;
-            break;
-          }
-        }
-        i++;
-      }
+      done = scanClose(buf, base, end, st);
       if (done < 0) {
-        st.pos = base + i;
-        st.depth = depth;
         if (this.w.endAbs - this.exactStart > this.maxDoc) {
           this.error(
             this.exactLine,
@@ -1034,7 +1018,7 @@ class JsonEngine implements Engine {
       if (buf[ls + e] === 0x7d && (e === 0 || (buf[ls] === 0x20 && buf[ls + e - 1] === 0x20))) {
         p.next = base + ls;
         p.lines = lines;
-        return this.finishPretty(base + ls + e + 1, final);
+        return this.finishPretty(base + ls + e + 1);
       }
       if (this.cut && ls + d2 < le && buf[ls] === 0x20) {
         if (buf[ls + d1] === 0x22 && buf[ls + d1 - 1] === 0x20) {
@@ -1148,7 +1132,7 @@ class JsonEngine implements Engine {
     }
   }
 
-  private finishPretty(endAbs: number, _final: boolean): boolean {
+  private finishPretty(endAbs: number): boolean {
     const p = this.pretty as PrettyItem;
     p.kept.push(p.keptFrom, endAbs);
     let text = '';

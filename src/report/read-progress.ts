@@ -4,7 +4,8 @@ import { painter, truncate } from './terminal.js';
 
 /**
  * One progress line on stderr while audit reads its input: bytes and objects of a file or stdin, objects and
- * lists left of a live read. Only on a TTY (mode "spinner"): nothing on pipes, and never on stdout.
+ * lists left of a live read. Only on a TTY (mode "spinner"), and only once the read has taken a quarter of a
+ * second: nothing on pipes, nothing for reads over in a moment, never on stdout.
  *
  *   const progress = createReadProgress(io.stderr, progressMode(io.env, io.stderr), { color });
  *   source = new FileSource(paths, { onProgress: (s) => progress.update(s) });
@@ -44,7 +45,7 @@ export function readStatusText(s: ReadStatus): string {
 export function createReadProgress(
   stream: ProgressStream,
   mode: ProgressMode,
-  opts: { color: boolean; intervalMs?: number },
+  opts: { color: boolean; intervalMs?: number; delayMs?: number },
 ): ReadProgress {
   if (mode !== 'spinner') return { update() {}, close() {} };
   const paint = painter(opts.color);
@@ -52,8 +53,10 @@ export function createReadProgress(
   let frame = 0;
   let shown = false;
   let closed = false;
+  // A read that is over in a moment shows nothing.
+  const from = Date.now() + (opts.delayMs ?? 250);
   const draw = () => {
-    if (closed || !latest) return;
+    if (closed || !latest || Date.now() < from) return;
     const width = Math.max(40, (stream.columns ?? 80) - 1);
     stream.write(
       `\r\x1b[2K${paint('accent', truncate(`${FRAMES[frame++ % FRAMES.length]} ${readStatusText(latest)}`, width))}`,
@@ -65,10 +68,7 @@ export function createReadProgress(
   timer.unref();
   return {
     update(status) {
-      if (closed) return;
-      const first = latest === undefined;
-      latest = status;
-      if (first) draw();
+      if (!closed) latest = status;
     },
     close() {
       if (closed) return;

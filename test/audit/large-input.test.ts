@@ -8,11 +8,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { clusterCopies, clusterText } from '../../bench/synthetic.js';
 import { main } from '../../src/cli/main.js';
-import { captureIO } from '../helpers/io.js';
+import { captureIO, ttyStream } from '../helpers/io.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const BIN = path.join(ROOT, 'bin/ingress-doctor.js');
@@ -209,28 +209,35 @@ describe('audit: devices, FIFOs and progress', () => {
     assert.deepEqual(JSON.parse(r.out).counts.objects, { Service: 1 });
   });
 
-  it('shows bytes and objects read on a TTY, and nothing on a pipe', async () => {
+  it('shows bytes and objects read on a TTY once the read takes a moment, and nothing on a pipe', async () => {
     const text = JSON.stringify({
       apiVersion: 'v1',
       kind: 'List',
       items: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a' } }],
     });
-    const tty = captureIO(text, {});
-    let err = '';
-    tty.stderr = Object.assign(
-      new Writable({
-        write(chunk, _enc, cb) {
-          err += chunk.toString();
-          cb();
-        },
-      }),
-      { isTTY: true, columns: 100 },
-    );
+    // stdin that takes half a second to end, as a slow pipe or a long file would.
+    const slow = () =>
+      Readable.from(
+        (async function* () {
+          yield text;
+          await new Promise((r) => setTimeout(r, 600));
+        })(),
+      );
+    const tty = captureIO('', {});
+    tty.stdin = slow();
+    const stderr = ttyStream();
+    tty.stderr = stderr;
     assert.equal(await main(['audit', '-f', '-', '-o', 'json'], tty), 0);
-    assert.match(err, /reading <stdin>: \d+ KB, \d+ objects?/);
-    assert.ok(err.endsWith('\r\u001b[2K'), 'the line is cleared at the end');
-    const pipe = captureIO(text, {});
+    assert.match(stderr.text(), /reading <stdin>: \d+ KB, 1 object/);
+    assert.ok(stderr.text().endsWith('\r\u001b[2K'), 'the line is cleared at the end');
+    const pipe = captureIO('', {});
+    pipe.stdin = slow();
     assert.equal(await main(['audit', '-f', '-', '-o', 'json'], pipe), 0);
     assert.equal(pipe.err(), '');
+    const quick = captureIO(text, {});
+    const quickErr = ttyStream();
+    quick.stderr = quickErr;
+    assert.equal(await main(['audit', '-f', '-', '-o', 'json'], quick), 0);
+    assert.equal(quickErr.text(), '', 'a read over in a moment shows nothing');
   });
 });

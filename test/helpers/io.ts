@@ -27,3 +27,17 @@ export function captureIO(
     err: () => err,
   };
 }
+
+/** A stderr that says it is a terminal, recording what is written to it (for progress lines). */
+export function ttyStream(): NodeJS.WritableStream & { isTTY: true; columns: number; text: () => string } {
+  let text = '';
+  return Object.assign(
+    new Writable({
+      write(chunk, _enc, cb) {
+        text += chunk.toString();
+        cb();
+      },
+    }),
+    { isTTY: true as const, columns: 100, text: () => text },
+  );
+}
