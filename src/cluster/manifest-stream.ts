@@ -406,14 +406,57 @@ class RecordingSink implements ManifestSink {
   }
 }
 
-interface Engine {
-  run(final: boolean): void;
-  /** Line of a stream offset at or after what was consumed. */
-  lineAt(abs: number): number;
-  abort(): void;
-}
-
 type Fail = (w: SourceWarning) => void;
+
+/** What both engines share: the cursor (stream offset and its line), decoding, and stopping on an error. */
+abstract class Engine {
+  /** Stream offset consumed (JSON) or the next line to look at (YAML), and the line it is on. */
+  protected pos: number;
+  protected line: number;
+  protected readonly maxDoc: number;
+
+  constructor(
+    protected readonly file: string,
+    protected readonly sink: ManifestSink,
+    protected readonly w: Window,
+    protected readonly options: ManifestStreamOptions,
+    protected readonly failWith: Fail,
+  ) {
+    this.pos = w.base + w.start;
+    this.line = options.firstLine ?? 1;
+    this.maxDoc = options.maxDocumentBytes ?? MAX_DOCUMENT_BYTES;
+  }
+
+  abstract run(final: boolean): void;
+  /** Stop: nothing more is read. */
+  abstract abort(): void;
+
+  /** Line of a stream offset at or after the cursor. */
+  lineAt(abs: number): number {
+    const from = this.pos - this.w.base;
+    const to = abs - this.w.base;
+    return this.line + (to > from && from >= 0 ? countNewlines(this.w.buf, from, to) : 0);
+  }
+
+  /** Report an error that ends the input, at `line`. */
+  protected fatal(line: number, message: string, code = 'parse-error'): void {
+    this.failWith({ code, file: this.file, line, message: `${this.file}:${line}: ${message}` });
+    this.abort();
+  }
+
+  /** Decode buf[a, b) (stream offsets) as text, or report invalid UTF-8 at `line`. */
+  protected text(a: number, b: number, line: number): string | undefined {
+    const buf = this.w.buf;
+    const from = a - this.w.base;
+    const to = b - this.w.base;
+    const enc = encodingOf(buf, from, to);
+    if (!enc) {
+      this.fatal(line, 'not valid UTF-8; read up to here', 'invalid-encoding');
+      return undefined;
+    }
+    return buf.toString(enc, from, to);
+  }
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // JSON
@@ -487,11 +530,8 @@ function stringValueAfter(buf: Buffer, from: number, le: number): string | undef
   return j < le ? buf.toString('latin1', i + 1, j) : undefined;
 }
 
-class JsonEngine implements Engine {
+class JsonEngine extends Engine {
   private mode: 'top' | 'root' | 'items' | 'tail' | 'done' = 'top';
-  /** Stream offset consumed so far and the line it is on. */
-  private pos = 0;
-  private line: number;
   // root object / top array
   rootStart = 0;
   rootLine = 1;
@@ -516,29 +556,14 @@ class JsonEngine implements Engine {
   /** Something was passed to the sink. */
   emitted = false;
   private readonly cut: boolean;
-  private readonly maxDoc: number;
 
-  constructor(
-    private readonly file: string,
-    private readonly sink: ManifestSink,
-    private readonly w: Window,
-    private readonly options: ManifestStreamOptions,
-    private readonly failWith: Fail,
-  ) {
-    this.pos = w.base + w.start;
-    this.line = options.firstLine ?? 1;
+  constructor(file: string, sink: ManifestSink, w: Window, options: ManifestStreamOptions, failWith: Fail) {
+    super(file, sink, w, options, failWith);
     this.cut = options.cutDropped === true;
-    this.maxDoc = options.maxDocumentBytes ?? MAX_DOCUMENT_BYTES;
   }
 
   abort(): void {
     this.mode = 'done';
-  }
-
-  lineAt(abs: number): number {
-    const from = this.pos - this.w.base;
-    const to = abs - this.w.base;
-    return this.line + (to > from && from >= 0 ? countNewlines(this.w.buf, from, to) : 0);
   }
 
   private origin(line: number): Origin {
@@ -546,8 +571,7 @@ class JsonEngine implements Engine {
   }
 
   private error(line: number, message: string, code = 'parse-error'): void {
-    this.failWith({ code, file: this.file, line, message: `${this.file}:${line}: ${message}` });
-    this.mode = 'done';
+    this.fatal(line, message, code);
   }
 
   /** Advance the cursor to `abs`, counting lines, and release what lies before it. */
@@ -564,19 +588,6 @@ class JsonEngine implements Engine {
     this.pos = abs;
     this.line = line;
     this.w.release(abs);
-  }
-
-  /** Decode buf[a, b) (stream offsets) as text, or report invalid UTF-8 at `line`. */
-  private text(a: number, b: number, line: number): string | undefined {
-    const buf = this.w.buf;
-    const from = a - this.w.base;
-    const to = b - this.w.base;
-    const enc = encodingOf(buf, from, to);
-    if (!enc) {
-      this.error(line, 'not valid UTF-8; read up to here', 'invalid-encoding');
-      return undefined;
-    }
-    return buf.toString(enc, from, to);
   }
 
   /** JSON.parse, or report the error at its line (`line` is where `text` starts). */
@@ -1173,11 +1184,8 @@ class JsonEngine implements Engine {
 const ITEMS_LINE = /^items:[ \t]*(?:#.*)?\r?$/;
 const DIRECTIVES_ONLY = /^(?:\s*(?:[#%][^\n]*)?\n)*\s*$/;
 
-class YamlEngine implements Engine {
+class YamlEngine extends Engine {
   private mode: 'doc' | 'items' | 'tail' | 'done' = 'doc';
-  /** Next line to look at (stream offset) and its number. */
-  private pos = 0;
-  private line: number;
   private docStart = 0;
   private docLine = 1;
   /** The `items:` line of the current document, waiting for its first entry to decide. */
@@ -1190,47 +1198,22 @@ class YamlEngine implements Engine {
   private entryLine = 0;
   private tailStart = 0;
   private tailLine = 0;
-  private readonly maxDoc: number;
 
   constructor(
-    private readonly file: string,
-    private readonly sink: ManifestSink,
-    private readonly w: Window,
-    private readonly options: ManifestStreamOptions,
+    file: string,
+    sink: ManifestSink,
+    w: Window,
+    options: ManifestStreamOptions,
     private readonly origins: WeakMap<object, Origin>,
-    private readonly failWith: Fail,
+    failWith: Fail,
   ) {
-    this.pos = w.base + w.start;
-    this.line = options.firstLine ?? 1;
+    super(file, sink, w, options, failWith);
     this.docStart = this.pos;
     this.docLine = this.line;
-    this.maxDoc = options.maxDocumentBytes ?? MAX_DOCUMENT_BYTES;
   }
 
   abort(): void {
     this.mode = 'done';
-  }
-
-  lineAt(abs: number): number {
-    const from = this.pos - this.w.base;
-    const to = abs - this.w.base;
-    return this.line + (to > from && from >= 0 ? countNewlines(this.w.buf, from, to) : 0);
-  }
-
-  private text(a: number, b: number, line: number): string | undefined {
-    const buf = this.w.buf;
-    const enc = encodingOf(buf, a - this.w.base, b - this.w.base);
-    if (!enc) {
-      this.failWith({
-        code: 'invalid-encoding',
-        file: this.file,
-        line,
-        message: `${this.file}:${line}: not valid UTF-8; read up to here`,
-      });
-      this.mode = 'done';
-      return undefined;
-    }
-    return buf.toString(enc, a - this.w.base, b - this.w.base);
   }
 
   private parsed(text: string, line: number): ParsedManifests {
@@ -1275,13 +1258,11 @@ class YamlEngine implements Engine {
     if (held > this.maxDoc) {
       const line =
         this.mode === 'items' ? this.entryLine : this.mode === 'tail' ? this.tailLine : this.docLine;
-      this.failWith({
-        code: 'too-large',
-        file: this.file,
+      this.fatal(
         line,
-        message: `${this.file}:${line}: a YAML document larger than ${Math.round(this.maxDoc / 1024 / 1024)} MB; skipped (split it)`,
-      });
-      this.mode = 'done';
+        `a YAML document larger than ${Math.round(this.maxDoc / 1024 / 1024)} MB; skipped (split it)`,
+        'too-large',
+      );
     }
   }
 
