@@ -12,7 +12,7 @@ import type { Infra } from '../model.js';
 import { createNetnsPodRuntime } from '../pod-runtime.js';
 import type { PodRuntime } from '../runtime.js';
 import { readState } from '../state.js';
-import { CLUSTER, labNamespaces } from '../topology.js';
+import { CLUSTER, labNamespaces, UNDERLAY } from '../topology.js';
 import type { Layout } from '../workloads.js';
 import { apiFilePaths, readApiFiles } from './files.js';
 import { Registry } from './registry.js';
@@ -64,8 +64,12 @@ function parseListen(v: string): { host: string; port: number } | string {
   return { host: m[1], port };
 }
 
-/** Without --listen, listen where the kubeconfig written by prepareApiFiles points. */
+/**
+ * Without --listen, listen where the kubeconfig written by prepareApiFiles points; a lab's kubeconfig names the
+ * API by a host only the lab's resolvers know, so a lab's API listens on its control-plane address.
+ */
 async function listenFromKubeconfig(stateDir: string): Promise<{ host: string; port: number }> {
+  if (await readState(stateDir)) return { host: UNDERLAY.controlPlane, port: UNDERLAY.apiPort };
   const file = apiFilePaths(stateDir).kubeconfigPath;
   const config = parseYaml(await readFile(file, 'utf8')) as {
     clusters?: { cluster?: { server?: string } }[];
