@@ -25,8 +25,27 @@ export async function fillConntrack(netns: string, nodeIP: string, stateDir: str
   }
   const file = path.join(stateDir, 'conntrack-fill.txt');
   await writeFile(file, `${lines.join('\n')}\n`);
-  await runCommand('nsenter', [`--net=/run/netns/${netns}`, 'conntrack', '-F'], { timeoutMs: 10_000 });
-  // conntrack exits non-zero once the table is full: that is the point, so only the count is checked.
-  await runCommand('nsenter', [`--net=/run/netns/${netns}`, 'conntrack', '-R', file], { timeoutMs: 60_000 });
-  await rm(file, { force: true });
+  // While it fills, the node takes no new flow (the raw table drops before conntrack, so no entry is made): only
+  // the fill's entries are in the table when it opens again, and none expire to let a flow in later.
+  const ns = `--net=/run/netns/${netns}`;
+  const hold = ['-m', 'comment', '--comment', 'lab: conntrack fill in progress', '-j', 'DROP'];
+  await runCommand('nsenter', [ns, 'iptables', '-t', 'raw', '-I', 'PREROUTING', '1', ...hold], {
+    timeoutMs: 10_000,
+  });
+  await runCommand('nsenter', [ns, 'iptables', '-t', 'raw', '-I', 'OUTPUT', '1', ...hold], {
+    timeoutMs: 10_000,
+  });
+  try {
+    await runCommand('nsenter', [ns, 'conntrack', '-F'], { timeoutMs: 10_000 });
+    // conntrack exits non-zero once the table is full: that is the point, so only the count is checked.
+    await runCommand('nsenter', [ns, 'conntrack', '-R', file], { timeoutMs: 60_000 });
+  } finally {
+    await runCommand('nsenter', [ns, 'iptables', '-t', 'raw', '-D', 'PREROUTING', ...hold], {
+      timeoutMs: 10_000,
+    });
+    await runCommand('nsenter', [ns, 'iptables', '-t', 'raw', '-D', 'OUTPUT', ...hold], {
+      timeoutMs: 10_000,
+    });
+    await rm(file, { force: true });
+  }
 }
