@@ -3,7 +3,7 @@ import type { Route, RouteGraph } from '../graph/types.js';
 import { distinctByOwner, probePort, resolveTargetPort, servingContainer, targetPortOf } from './pod-spec.js';
 import { proxyFamily, routedBackends, routeLabel } from './routed.js';
 import { list, str } from './shape.js';
-import type { Check, Finding } from './types.js';
+import type { Check, CheckFinding } from './types.js';
 
 /** What the backend port speaks, and how sure we are (explicit appProtocol/name vs a port number guess). */
 export interface BackendSpeaks {
@@ -212,8 +212,8 @@ export const backendProtocol: Check = {
       'port named https/grpc); a Service port named https/grpc/h2c (or prefixed "https-"); or target port ' +
       '443/8443 (a guess, reported as a warning).',
   },
-  run(graph) {
-    const findings: Finding[] = [];
+  run({ graph }) {
+    const findings: CheckFinding[] = [];
     const seen = new Set<string>();
     for (const { route, resolution } of routedBackends(graph)) {
       const { service, servicePort } = resolution;
@@ -233,9 +233,6 @@ export const backendProtocol: Check = {
             ? 'TLS'
             : proxy.protocol.toUpperCase();
       findings.push({
-        check: 'backend-protocol',
-        cause: 'backend-protocol-mismatch',
-        hop: 5,
         severity: backend.strong ? 'error' : 'warning',
         object: route.ref,
         route: routeLabel(route),

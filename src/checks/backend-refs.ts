@@ -1,6 +1,6 @@
 import { routedBackends, routeLabel } from './routed.js';
 import { list } from './shape.js';
-import type { Check, Finding } from './types.js';
+import type { Check, CheckFinding } from './types.js';
 
 /**
  * Route backends that lead nowhere: a Service that does not exist, a port the Service does not have, or an
@@ -18,9 +18,9 @@ export const backendRefs: Check = {
       'Follows every Ingress backend (and default backend) and HTTPRoute/GRPCRoute backendRef to its Service ' +
       'and port (number or name). A missing Service or port is an error; an ExternalName Service a warning.',
   },
-  run(graph) {
-    const findings: Finding[] = [];
-    const seen = new Map<string, Finding>();
+  run({ graph }) {
+    const findings: CheckFinding[] = [];
+    const seen = new Map<string, CheckFinding>();
     const extraPaths = new Map<string, number>();
     for (const { route, backend, resolution } of routedBackends(graph)) {
       const problem = resolution.problem;
@@ -38,8 +38,8 @@ export const backendRefs: Check = {
       }
       const svc = `${backend.namespace}/${backend.serviceName}`;
       const where = `${route.ref.kind} ${route.namespace}/${route.ref.name}`;
-      const base = { check: 'backend-refs', hop: 4 as const, object: route.ref, route: routeLabel(route) };
-      let finding: Finding;
+      const base = { object: route.ref, route: routeLabel(route) };
+      let finding: CheckFinding;
       if (problem === 'service-not-found') {
         const crossNs = backend.namespace !== route.namespace ? ` (in namespace ${backend.namespace})` : '';
         finding = {

@@ -1,7 +1,7 @@
 import type { V1ConfigMap, V1Node } from '@kubernetes/client-node';
 import { type CniMtuConfig, readCniConfigs } from '../mtu/cni.js';
 import { ENCAP_NAME } from '../mtu/overhead.js';
-import type { Check, Finding } from './types.js';
+import type { Check, CheckFinding } from './types.js';
 
 /**
  * Users (or their tooling) state the underlay MTU where Kubernetes does not record it: on the Nodes or on the
@@ -70,8 +70,8 @@ export const cniMtuMismatch: Check = {
       'flagged as a warning only for pod MTUs up to 1500 (larger ones mean jumbo frames were chosen on purpose). ' +
       '`ingress-doctor mtu` measures the real path.',
   },
-  run(graph) {
-    const findings: Finding[] = [];
+  run({ graph }) {
+    const findings: CheckFinding[] = [];
     const cms = graph.snapshot.configMaps;
     for (const cfg of readCniConfigs(cms)) {
       if (!cfg.encapsulationCertain || cfg.overhead === undefined || cfg.encapsulation === undefined)
@@ -91,9 +91,6 @@ export const cniMtuMismatch: Check = {
           : `${cfg.setting.key}: "${value}" in ConfigMap ${cfg.configMap.namespace}/${cfg.configMap.name}`;
       const object = cm ? graph.ref('ConfigMap', cm) : { kind: 'ConfigMap', ...cfg.configMap };
       findings.push({
-        check: 'cni-mtu-mismatch',
-        cause: 'mtu-blackhole',
-        hop: 5,
         severity: underlay.certain ? 'error' : 'warning',
         object,
         message:

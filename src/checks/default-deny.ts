@@ -1,7 +1,7 @@
 import type { V1NetworkPolicy } from '@kubernetes/client-node';
 import { selectsEverything } from '../graph/selector.js';
 import { strings } from './shape.js';
-import type { Check, Finding } from './types.js';
+import type { Check, CheckFinding } from './types.js';
 
 /** Namespaces whose pods are the cluster's own plumbing: a default-deny there is not this tool's advice. */
 const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
@@ -38,7 +38,7 @@ export const defaultDeny: Check = {
       '[Ingress] and no ingress field counts. kube-system, kube-public and kube-node-lease are skipped. ' +
       'Cluster-wide policies of a CNI (Calico GlobalNetworkPolicy, Cilium clusterwide) are not visible here.',
   },
-  run(graph) {
+  run({ graph }) {
     const snap = graph.snapshot;
     const namespaces = new Set<string>();
     for (const route of graph.routes) {
@@ -51,14 +51,11 @@ export const defaultDeny: Check = {
     for (const np of snap.networkPolicies) {
       if (isDefaultDenyIngress(np)) denied.add(np.metadata?.namespace ?? 'default');
     }
-    const findings: Finding[] = [];
+    const findings: CheckFinding[] = [];
     for (const ns of [...namespaces].sort()) {
       if (SYSTEM_NAMESPACES.has(ns) || denied.has(ns)) continue;
       const nsObj = graph.namespace?.(ns) ?? snap.namespaces.find((n) => n.metadata?.name === ns);
       findings.push({
-        check: 'default-deny',
-        cause: 'missing-default-deny',
-        hop: 5,
         severity: 'warning',
         object: nsObj ? graph.ref('Namespace', nsObj) : { kind: 'Namespace', name: ns },
         message: `Namespace ${ns} has no default-deny ingress NetworkPolicy`,

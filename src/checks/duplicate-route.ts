@@ -2,7 +2,7 @@ import { samePathClaim } from '../graph/match.js';
 import type { Route } from '../graph/types.js';
 import { routeLabel } from './routed.js';
 import { list } from './shape.js';
-import type { Check, Finding } from './types.js';
+import type { Check, CheckFinding } from './types.js';
 
 const CANARY = 'nginx.ingress.kubernetes.io/canary';
 
@@ -22,7 +22,7 @@ export const duplicateRoute: Check = {
       'Prefix; ImplementationSpecific counts as Prefix). Ingress duplicates are errors (ingress-nginx rejects ' +
       'them at admission or picks one); HTTPRoute duplicates are warnings (Gateway API resolves them by age).',
   },
-  run(graph) {
+  run({ graph }) {
     const groups = new Map<string, Route[]>();
     for (const route of graph.routes) {
       if (route.isDefaultBackend) continue;
@@ -39,7 +39,7 @@ export const duplicateRoute: Check = {
         groups.set(key, list);
       }
     }
-    const findings: Finding[] = [];
+    const findings: CheckFinding[] = [];
     const reported = new Set<string>();
     for (const list of groups.values()) {
       if (list.length < 2) continue;
@@ -55,9 +55,6 @@ export const duplicateRoute: Check = {
           first.ref.name === dup.ref.name &&
           first.namespace === dup.namespace;
         findings.push({
-          check: 'duplicate-route',
-          cause: 'duplicate-route',
-          hop: 4,
           severity: isIngress ? 'error' : 'warning',
           object: dup.ref,
           route: routeLabel(dup),

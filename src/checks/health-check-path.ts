@@ -13,7 +13,7 @@ import {
 } from './pod-spec.js';
 import { routeLabel } from './routed.js';
 import { list } from './shape.js';
-import type { Check, Finding } from './types.js';
+import type { Check, CheckFinding } from './types.js';
 
 const PROVIDER_NAMES: Record<LbHealthCheck['provider'], string> = {
   'aws-alb': 'AWS ALB',
@@ -57,18 +57,18 @@ export const healthCheckPath: Check = {
       "with the readinessProbe of the containers serving the Service's targetPort. An explicit mismatch is an " +
       'error; a provider default that differs is a warning (the app may still answer 200 there).',
   },
-  run(graph) {
-    const findings: Finding[] = [];
+  run({ graph }) {
+    const findings: CheckFinding[] = [];
     for (const hc of lbHealthChecks(graph)) findings.push(...compare(graph, hc));
     return findings;
   },
 };
 
-function compare(graph: RouteGraph, hc: LbHealthCheck): Finding[] {
+function compare(graph: RouteGraph, hc: LbHealthCheck): CheckFinding[] {
   const svc = hc.service;
   const svcName = `${svc.metadata?.namespace ?? 'default'}/${svc.metadata?.name ?? '?'}`;
   const ports: V1ServicePort[] = hc.servicePort ? [hc.servicePort] : list(svc.spec?.ports);
-  const findings: Finding[] = [];
+  const findings: CheckFinding[] = [];
   const seen = new Set<string>();
   const lb = PROVIDER_NAMES[hc.provider];
   const nodePorts = new Set<number>(list(svc.spec?.ports).flatMap((p) => (p.nodePort ? [p.nodePort] : [])));
@@ -139,9 +139,6 @@ function compare(graph: RouteGraph, hc: LbHealthCheck): Finding[] {
 
 function makeBase(graph: RouteGraph, hc: LbHealthCheck, pod: V1Pod) {
   return {
-    check: 'health-check-path',
-    cause: 'health-check-path-mismatch' as const,
-    hop: 2 as const,
     object: hc.object,
     ...(hc.route ? { route: routeLabel(hc.route) } : {}),
     related: [graph.ref('Service', hc.service), podRef(graph, pod)],

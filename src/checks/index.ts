@@ -1,4 +1,3 @@
-import type { RouteGraph } from '../graph/types.js';
 import { backendProtocol } from './backend-protocol.js';
 import { backendRefs } from './backend-refs.js';
 import { cniMtuMismatch } from './cni-mtu-mismatch.js';
@@ -16,7 +15,7 @@ import { singleReplica } from './single-replica.js';
 import { targetPort } from './target-port.js';
 import { timeoutsExplicit } from './timeouts-explicit.js';
 import { tlsHosts } from './tls-hosts.js';
-import type { Check, Finding } from './types.js';
+import type { Check } from './types.js';
 
 /** Every static check, in report order: by hop, then by how often it explains a 502/504. */
 export const CHECKS: Check[] = [
@@ -41,27 +40,4 @@ export const CHECKS: Check[] = [
 
 export function checkById(id: string): Check | undefined {
   return CHECKS.find((c) => c.meta.id === id);
-}
-
-/**
- * Run checks over a graph. A check that throws is a bug in that check, not in the user's input: it becomes one
- * finding-free error entry for the caller to report, and the other checks still run.
- */
-export function runChecks(
-  graph: RouteGraph,
-  checks: readonly Check[] = CHECKS,
-): { findings: Finding[]; failures: { check: string; error: string }[] } {
-  const findings: Finding[] = [];
-  const failures: { check: string; error: string }[] = [];
-  for (const check of checks) {
-    try {
-      findings.push(...check.run(graph));
-    } catch (err) {
-      failures.push({
-        check: check.meta.id,
-        error: err instanceof Error ? (err.stack ?? err.message) : String(err),
-      });
-    }
-  }
-  return { findings, failures };
 }

@@ -2,7 +2,7 @@ import type { Gateway, GRPCRoute, HTTPRoute } from '../cluster/types.js';
 import type { RouteGraph } from '../graph/types.js';
 import { routeLabel } from './routed.js';
 import { list } from './shape.js';
-import type { Check, Finding } from './types.js';
+import type { Check, CheckFinding } from './types.js';
 
 const DEFAULT_CLASS_ANNOTATION = 'ingressclass.kubernetes.io/is-default-class';
 
@@ -23,8 +23,8 @@ export const ingressClass: Check = {
       'name existing Gateways whose gatewayClassName exists. Unknown names are only judged when the input ' +
       'contains classes/Gateways (live clusters always do).',
   },
-  run(graph) {
-    const findings: Finding[] = [];
+  run({ graph }) {
+    const findings: CheckFinding[] = [];
     const snap = graph.snapshot;
     const classes = snap.ingressClasses.map((c) => c.metadata?.name ?? '').filter(Boolean);
     const classesKnown = snap.live || classes.length > 0;
@@ -42,9 +42,6 @@ export const ingressClass: Check = {
       const base = () => {
         const first = graph.routesOf('Ingress', ns, name)[0];
         return {
-          check: 'ingress-class',
-          cause: 'ingress-class-missing' as const,
-          hop: 4 as const,
           object: graph.ref('Ingress', ing),
           ...(first ? { route: routeLabel(first) } : {}),
         };
@@ -105,15 +102,12 @@ function gatewayIndex(graph: RouteGraph): Map<string, Gateway> {
   return index;
 }
 
-function gatewayFindings(graph: RouteGraph, route: HTTPRoute | GRPCRoute): Finding[] {
+function gatewayFindings(graph: RouteGraph, route: HTTPRoute | GRPCRoute): CheckFinding[] {
   const snap = graph.snapshot;
   const ns = route.metadata?.namespace ?? 'default';
   const name = route.metadata?.name ?? '?';
   const first = graph.routesOf(route.kind, ns, name)[0];
   const base = {
-    check: 'ingress-class',
-    cause: 'ingress-class-missing' as const,
-    hop: 4 as const,
     object: graph.ref(route.kind, route),
     ...(first ? { route: routeLabel(first) } : {}),
   };
@@ -131,7 +125,7 @@ function gatewayFindings(graph: RouteGraph, route: HTTPRoute | GRPCRoute): Findi
   }
   const gatewaysKnown = snap.live || snap.gateways.length > 0;
   const classesKnown = snap.live || snap.gatewayClasses.length > 0;
-  const out: Finding[] = [];
+  const out: CheckFinding[] = [];
   for (const parent of parents) {
     if ((parent.kind ?? 'Gateway') !== 'Gateway') continue;
     const gwNs = parent.namespace ?? ns;

@@ -10,7 +10,7 @@ import {
 } from './pod-spec.js';
 import { nginxConfigMap, parseNginxSeconds, proxyFamily, routedBackends, routeLabel } from './routed.js';
 import { list, strings } from './shape.js';
-import type { Check, Finding, Severity } from './types.js';
+import type { Check, CheckFinding, Severity } from './types.js';
 
 /** A backend's idle keep-alive timeout as far as the pod template shows it. */
 export interface BackendKeepAlive {
@@ -114,8 +114,8 @@ export const keepaliveRace: Check = {
       'defaults) with ingress-nginx upstream-keepalive-timeout (default 60 s) or the ALB idle timeout (60 s). ' +
       'Explicit settings are warnings, inferred framework defaults info.',
   },
-  run(graph) {
-    const findings: Finding[] = [];
+  run({ graph }) {
+    const findings: CheckFinding[] = [];
     const seen = new Set<string>();
     for (const { route, resolution } of routedBackends(graph)) {
       if (!resolution.servicePort || resolution.pods.length === 0) continue;
@@ -132,9 +132,6 @@ export const keepaliveRace: Check = {
         if (!backend || backend.seconds > proxy.seconds) continue;
         const severity: Severity = backend.explicit ? 'warning' : 'info';
         findings.push({
-          check: 'keepalive-race',
-          cause: 'keepalive-race',
-          hop: 5,
           severity,
           object: podRef(graph, pod),
           route: routeLabel(route),

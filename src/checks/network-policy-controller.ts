@@ -16,7 +16,7 @@ import {
 import { routedBackends, routeLabel } from './routed.js';
 import { namespaceLabelsOf } from './selectors.js';
 import { list, strings } from './shape.js';
-import type { Check, Finding } from './types.js';
+import type { Check, CheckFinding } from './types.js';
 
 /** Policies that isolate the pod for ingress (select it, and Ingress is among their policy types). */
 export function ingressPoliciesFor(policies: readonly V1NetworkPolicy[], pod: V1Pod): V1NetworkPolicy[] {
@@ -109,7 +109,7 @@ export const networkPolicyController: Check = {
       "namespace's labels (including kubernetes.io/metadata.name), podSelector against the pod labels, ports " +
       '(number, name, endPort) against the target port. ipBlock peers are assumed to admit.',
   },
-  run(graph) {
+  run({ graph }) {
     const nsLabels = namespaceLabelsOf(graph.snapshot);
     if (graph.snapshot.networkPolicies.length === 0) return [];
     // Index by namespace once: policies only ever select pods of their own namespace.
@@ -120,7 +120,7 @@ export const networkPolicyController: Check = {
       list.push(p);
       policiesByNs.set(ns, list);
     }
-    const findings: Finding[] = [];
+    const findings: CheckFinding[] = [];
     const seen = new Set<string>();
     for (const { route, resolution } of routedBackends(graph)) {
       const { service, servicePort } = resolution;
@@ -146,9 +146,6 @@ export const networkPolicyController: Check = {
         const cns = cpod.metadata?.namespace ?? controller.service.metadata?.namespace ?? 'default';
         const svc = nsName(service);
         findings.push({
-          check: 'network-policy-controller',
-          cause: 'network-policy-blocked',
-          hop: 5,
           severity: 'error',
           object: graph.ref('NetworkPolicy', isolating[0]),
           route: routeLabel(route),

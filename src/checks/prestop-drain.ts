@@ -11,7 +11,7 @@ import {
 } from './pod-spec.js';
 import { routedBackends, routeLabel } from './routed.js';
 import { strings } from './shape.js';
-import type { Check, Finding } from './types.js';
+import type { Check, CheckFinding } from './types.js';
 
 /** Seconds a preStop hook waits, when it is a plain sleep (exec sleep N, or the sleep action). */
 export function preStopSleepSeconds(pod: V1Pod, containerName: string): number | undefined {
@@ -41,7 +41,7 @@ export const prestopDrain: Check = {
       'Flags the serving container of routed backend pods and of ingress controller pods without ' +
       'lifecycle.preStop, and preStop sleeps not shorter than terminationGracePeriodSeconds (default 30).',
   },
-  run(graph) {
+  run({ graph }) {
     const targets: (ServedPod & { route?: Route; role: string })[] = [];
     for (const { route, resolution } of routedBackends(graph)) {
       if (!resolution.servicePort) continue;
@@ -58,14 +58,11 @@ export const prestopDrain: Check = {
       for (const pod of distinctByOwner(graph, controller.pods))
         targets.push({ pod, role: 'ingress controller' });
     }
-    const findings: Finding[] = [];
+    const findings: CheckFinding[] = [];
     for (const [{ pod, route, role }, container] of servingContainersOnce(graph, targets)) {
       const grace = pod.spec?.terminationGracePeriodSeconds ?? 30;
       // Built only for a finding: most serving containers have a fitting preStop.
       const base = () => ({
-        check: 'prestop-drain',
-        cause: 'no-prestop-drain' as const,
-        hop: 5 as const,
         severity: 'warning' as const,
         object: podRef(graph, pod),
         ...(route ? { route: routeLabel(route) } : {}),

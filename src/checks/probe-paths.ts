@@ -11,7 +11,7 @@ import {
   targetPortOf,
 } from './pod-spec.js';
 import { routedServices, routeLabel } from './routed.js';
-import type { Check, Finding } from './types.js';
+import type { Check, CheckFinding } from './types.js';
 
 /**
  * Seed checklist 2: liveness, readiness and the LB health check should all point at the same endpoint.
@@ -30,7 +30,7 @@ export const probePaths: Check = {
       'httpGet paths of livenessProbe and readinessProbe and, when configured, the LB health-check path. ' +
       'Seed checklist item 2: three different health endpoints are three independent ways to fail silently.',
   },
-  run(graph) {
+  run({ graph }) {
     const lbPathBySvc = new Map<string, string>();
     for (const hc of lbHealthChecks(graph)) {
       if (hc.path) lbPathBySvc.set(`${hc.service.metadata?.namespace}/${hc.service.metadata?.name}`, hc.path);
@@ -50,16 +50,13 @@ export const probePaths: Check = {
       for (const pod of distinctByOwner(graph, controller.pods)) targets.push({ pod, svcKey });
     }
 
-    const findings: Finding[] = [];
+    const findings: CheckFinding[] = [];
     for (const [{ pod, route, svcKey }, container] of servingContainersOnce(graph, targets)) {
       const liveness = httpProbe(container, 'liveness');
       const readiness = httpProbe(container, 'readiness');
       if (!liveness || !readiness || liveness.path === readiness.path) continue;
       const lbPath = svcKey ? lbPathBySvc.get(svcKey) : undefined;
       findings.push({
-        check: 'probe-paths',
-        cause: 'probe-paths-diverge',
-        hop: 2,
         severity: 'warning',
         object: podRef(graph, pod),
         ...(route ? { route: routeLabel(route) } : {}),

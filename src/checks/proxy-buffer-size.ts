@@ -1,5 +1,5 @@
 import { nginxConfigMap, proxyFamily, routeLabel } from './routed.js';
-import type { Check, Finding } from './types.js';
+import type { Check, CheckFinding } from './types.js';
 
 const ANNOTATION = 'nginx.ingress.kubernetes.io/proxy-buffer-size';
 /** ingress-nginx's default proxy-buffer-size is 4k; below it, ordinary cookie/auth headers overflow. */
@@ -30,8 +30,8 @@ export const proxyBufferSize: Check = {
       'smaller than 4k or unparseable: responses whose headers do not fit fail with "upstream sent too big ' +
       'header while reading response header from upstream" (502).',
   },
-  run(graph) {
-    const findings: Finding[] = [];
+  run({ graph }) {
+    const findings: CheckFinding[] = [];
     for (const ing of graph.snapshot.ingresses) {
       const ns = ing.metadata?.namespace ?? 'default';
       const name = ing.metadata?.name ?? '?';
@@ -49,9 +49,6 @@ export const proxyBufferSize: Check = {
           ? `annotation ${ANNOTATION}`
           : `ConfigMap ${cm?.metadata?.namespace}/${cm?.metadata?.name} proxy-buffer-size`;
       findings.push({
-        check: 'proxy-buffer-size',
-        cause: 'upstream-header-too-big',
-        hop: 5,
         severity: 'warning',
         object: ann !== undefined || !cm ? graph.ref('Ingress', ing) : graph.ref('ConfigMap', cm),
         route: routeLabel(first),

@@ -3,7 +3,7 @@ import { formatLabels } from '../graph/selector.js';
 import type { BackendResolution, Route } from '../graph/types.js';
 import { routedServices, routeLabel } from './routed.js';
 import { list } from './shape.js';
-import type { Check, Finding } from './types.js';
+import type { Check, CheckFinding } from './types.js';
 
 /** Kinds outside the snapshot that create pods a Service may select. */
 const POD_OWNING_KINDS = new Set([
@@ -34,7 +34,7 @@ export const serviceEndpoints: Check = {
       '(failing readiness probe, CrashLoopBackOff, Pending). A Service without selector needs EndpointSlices ' +
       'or Endpoints someone manages. Routed Services are errors, unrouted ones warnings.',
   },
-  run(graph) {
+  run({ graph }) {
     const routedBy = new Map<V1Service, Route[]>();
     for (const r of routedServices(graph)) routedBy.set(r.service, r.routes);
     const namespacesWithPods = new Set<string>();
@@ -46,7 +46,7 @@ export const serviceEndpoints: Check = {
       ? []
       : Object.keys(graph.snapshot.unknownKinds).filter((k) => POD_OWNING_KINDS.has(k));
     const endpointsRead = graph.snapshot.endpointSlices.length > 0 || graph.snapshot.endpoints.length > 0;
-    const findings: Finding[] = [];
+    const findings: CheckFinding[] = [];
     for (const service of graph.snapshot.services) {
       const type = service.spec?.type ?? 'ClusterIP';
       if (type === 'ExternalName') continue;
@@ -55,9 +55,6 @@ export const serviceEndpoints: Check = {
       const routes = routedBy.get(service) ?? [];
       // Built only for findings: most Services are fine, and refs/labels cost at 10,000 Services.
       const base = () => ({
-        check: 'service-endpoints',
-        cause: 'no-endpoints' as const,
-        hop: 4 as const,
         severity: routes.length > 0 ? ('error' as const) : ('warning' as const),
         object: graph.ref('Service', service),
         ...(routes.length > 0 ? { route: routeLabel(routes[0]) } : {}),

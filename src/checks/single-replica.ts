@@ -3,7 +3,7 @@ import type { Workload } from '../cluster/types.js';
 import { labelSelectorMatches } from '../graph/selector.js';
 import { distinctByOwner, nsName, podOwnerName, podRef } from './pod-spec.js';
 import { routedServices, routeLabel } from './routed.js';
-import type { Check, Finding } from './types.js';
+import type { Check, CheckFinding } from './types.js';
 
 function replicasOf(w: Workload): number | undefined {
   if (w.kind === 'DaemonSet') return undefined; // one per node: not a single-replica risk we can judge
@@ -27,8 +27,8 @@ export const singleReplica: Check = {
       '(live pods without a known workload count one each); at most 1 and no PodDisruptionBudget selecting ' +
       'the pods is a finding.',
   },
-  run(graph) {
-    const findings: Finding[] = [];
+  run({ graph }) {
+    const findings: CheckFinding[] = [];
     const pdbsByNs = new Map<string, V1PodDisruptionBudget[]>();
     for (const pdb of graph.snapshot.podDisruptionBudgets) {
       const ns = pdb.metadata?.namespace ?? 'default';
@@ -59,9 +59,6 @@ export const singleReplica: Check = {
       if (covered) continue;
       const pod = distinctByOwner(graph, pods)[0];
       findings.push({
-        check: 'single-replica',
-        cause: 'single-replica',
-        hop: 4,
         severity: 'warning',
         object: podRef(graph, pod),
         route: routeLabel(routed.routes[0]),

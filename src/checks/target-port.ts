@@ -10,7 +10,7 @@ import {
 } from './pod-spec.js';
 import { routedServices, routeLabel } from './routed.js';
 import { list } from './shape.js';
-import type { Check, Finding } from './types.js';
+import type { Check, CheckFinding } from './types.js';
 
 /**
  * A Service targetPort the selected containers do not expose. A named targetPort that no container names is
@@ -30,10 +30,10 @@ export const targetPort: Check = {
       'containers declare other ports only. Routed Services are errors, unrouted ones (and workloads that ' +
       'miss the port while others behind the same Service have it) warnings.',
   },
-  run(graph) {
+  run({ graph }) {
     const routedBy = new Map<V1Service, Route[]>();
     for (const r of routedServices(graph)) routedBy.set(r.service, r.routes);
-    const findings: Finding[] = [];
+    const findings: CheckFinding[] = [];
     for (const service of graph.snapshot.services) {
       const pods = distinctByOwner(graph, servicePods(graph, service));
       if (pods.length === 0) continue;
@@ -65,9 +65,6 @@ export const targetPort: Check = {
           );
           const portName = port.name ? ` (${port.name})` : '';
           findings.push({
-            check: 'target-port',
-            cause: 'target-port-mismatch',
-            hop: 4,
             severity: routes.length > 0 && !partial ? 'error' : 'warning',
             object: graph.ref('Service', service),
             ...(routes.length > 0 ? { route: routeLabel(routes[0]) } : {}),

@@ -1,6 +1,6 @@
 import { nginxConfigMap, proxyFamily, routeLabel } from './routed.js';
 import { list } from './shape.js';
-import type { Check, Finding } from './types.js';
+import type { Check, CheckFinding } from './types.js';
 
 const READ = 'nginx.ingress.kubernetes.io/proxy-read-timeout';
 const SEND = 'nginx.ingress.kubernetes.io/proxy-send-timeout';
@@ -22,8 +22,8 @@ export const timeoutsExplicit: Check = {
       '(and no proxy-read-timeout/proxy-send-timeout in the controller ConfigMap), and HTTPRoute rules without ' +
       'timeouts.request or timeouts.backendRequest. Seed checklist item 4.',
   },
-  run(graph) {
-    const findings: Finding[] = [];
+  run({ graph }) {
+    const findings: CheckFinding[] = [];
     for (const ing of graph.snapshot.ingresses) {
       const ns = ing.metadata?.namespace ?? 'default';
       const name = ing.metadata?.name ?? '?';
@@ -39,9 +39,6 @@ export const timeoutsExplicit: Check = {
       if (ann[SEND] === undefined && global['proxy-send-timeout'] === undefined) missing.push(SEND);
       if (missing.length === 0) continue;
       findings.push({
-        check: 'timeouts-explicit',
-        cause: 'timeouts-not-explicit',
-        hop: 5,
         severity: 'warning',
         object: graph.ref('Ingress', ing),
         route: routeLabel(first),
@@ -60,9 +57,6 @@ export const timeoutsExplicit: Check = {
         .routesOf('HTTPRoute', ns, name)
         .find((r) => r.ruleIndex === undefined || r.ruleIndex === without[0]);
       findings.push({
-        check: 'timeouts-explicit',
-        cause: 'timeouts-not-explicit',
-        hop: 5,
         severity: 'warning',
         object: graph.ref('HTTPRoute', hr),
         ...(first ? { route: routeLabel(first) } : {}),

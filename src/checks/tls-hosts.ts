@@ -1,7 +1,7 @@
 import { hostMatches } from '../graph/match.js';
 import { routeLabel } from './routed.js';
 import { list, strings } from './shape.js';
-import type { Check, Finding } from './types.js';
+import type { Check, CheckFinding } from './types.js';
 
 /**
  * An Ingress that terminates TLS for some hosts (spec.tls) but has rule hosts no spec.tls[].hosts entry covers:
@@ -20,8 +20,8 @@ export const tlsHosts: Check = {
       'For Ingresses with spec.tls, every spec.rules[].host must be listed (exactly or by a "*." wildcard) in ' +
       'some spec.tls[].hosts; otherwise HTTPS for that host is served with the default certificate.',
   },
-  run(graph) {
-    const findings: Finding[] = [];
+  run({ graph }) {
+    const findings: CheckFinding[] = [];
     for (const ing of graph.snapshot.ingresses) {
       const tls = list(ing.spec?.tls);
       if (tls.length === 0 || tls.some((t) => strings(t.hosts).length === 0)) continue;
@@ -41,9 +41,6 @@ export const tlsHosts: Check = {
         if (covered) continue;
         const route = routes.find((r) => r.host === host);
         findings.push({
-          check: 'tls-hosts',
-          cause: 'tls-certificate-mismatch',
-          hop: 1,
           severity: 'warning',
           object: graph.ref('Ingress', ing),
           ...(route ? { route: routeLabel(route) } : {}),

@@ -4,7 +4,7 @@ import type { RouteGraph } from '../graph/types.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
-/** One problem a static check found. Pure data: checks never print. */
+/** One problem a static check found, as reports carry it. Pure data: checks never print. */
 export interface Finding {
   check: string;
   cause: CauseId;
@@ -20,6 +20,16 @@ export interface Finding {
   related?: ObjectRef[];
 }
 
+/**
+ * What a check states about one problem. The runner stamps the check's id and hop on it, and its cause when the
+ * check has only one; a check with several causes names the one it found (it must be one of `meta.causes`).
+ * Severity defaults to `meta.severity`.
+ */
+export type CheckFinding = Omit<Finding, 'check' | 'cause' | 'hop' | 'severity'> & {
+  cause?: CauseId;
+  severity?: Severity;
+};
+
 /** Metadata of a check, in the spirit of ESLint's rule `meta`: the README catalog is generated from it. */
 export interface CheckMeta {
   id: string;
@@ -32,8 +42,13 @@ export interface CheckMeta {
   docs: string;
 }
 
+/** What every check reads: the route graph (and what is built on it). */
+export interface CheckInput {
+  graph: RouteGraph;
+}
+
 export interface Check {
   meta: CheckMeta;
-  /** Pure: graph in, findings out. */
-  run(graph: RouteGraph): Finding[];
+  /** Pure: input in, findings out. */
+  run(input: CheckInput): CheckFinding[];
 }

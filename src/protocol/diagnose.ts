@@ -1,9 +1,9 @@
-import { CHECKS } from '../checks/index.js';
+import { checkErrors, runChecks } from '../checks/runner.js';
 import type { Finding } from '../checks/types.js';
 import type { NarrowKube } from '../cluster/narrow.js';
 import type { SourceWarning } from '../cluster/types.js';
 import { routeLabel } from '../graph/build.js';
-import type { Route, RouteGraph } from '../graph/types.js';
+import type { Route } from '../graph/types.js';
 import type { VantageProvider } from '../vantage/types.js';
 import { buildFacts } from './facts.js';
 import { readRoute } from './read-plan.js';
@@ -62,18 +62,6 @@ export function findingsForRoute(
   });
 }
 
-function runChecks(graph: RouteGraph): Finding[] {
-  const out: Finding[] = [];
-  for (const c of CHECKS) {
-    try {
-      out.push(...c.run(graph));
-    } catch {
-      // A check that throws on odd input must not take the live diagnosis down with it.
-    }
-  }
-  return out;
-}
-
 export async function diagnose(o: DiagnoseOptions): Promise<Diagnosis> {
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
@@ -90,7 +78,8 @@ export async function diagnose(o: DiagnoseOptions): Promise<Diagnosis> {
   const facts = buildFacts(factsInput);
   const route =
     named ?? (read.target.host ? graph.resolve(read.target.host, read.target.path)?.route : undefined);
-  const findings = findingsForRoute(runChecks(graph), route, facts, {
+  const checked = runChecks({ graph });
+  const findings = findingsForRoute(checked.findings, route, facts, {
     ingressClasses: read.ingressClassesRead,
   });
   if (o.probePods && facts.nodes.length > 0) o.onNote?.('creating probe pods');
@@ -108,6 +97,10 @@ export async function diagnose(o: DiagnoseOptions): Promise<Diagnosis> {
   await o.provider.cleanup();
   const cleanupMs = Date.now() - cleanupStart;
   const warnings = read.warnings.map((w: SourceWarning) => w.message);
+  // A check that fails is a bug to report, not a reason to hide it: its findings are missing from this report.
+  for (const e of checkErrors(checked.runs)) {
+    warnings.push(`check ${e.check} failed and its findings are missing: ${e.error}`);
+  }
   if (result.vantages.nodesNotCovered?.length) {
     warnings.push(
       `NodePorts and conntrack were checked from ${result.vantages.nodes.join(', ') || 'no node'} only; not from ${result.vantages.nodesNotCovered.join(', ')} (to stay within the API request budget)`,

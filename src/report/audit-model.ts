@@ -5,7 +5,8 @@
  * JSON schema: docs/json-schema-audit.md (schemaVersion 1). Only add optional fields within version 1.
  */
 import { HOP_NAMES, type Hop } from '../causes/types.js';
-import type { Check, CheckMeta, Finding, Severity } from '../checks/types.js';
+import { type CheckRun, runChecks } from '../checks/runner.js';
+import type { Check, Finding, Severity } from '../checks/types.js';
 import type { ClusterSnapshot, ObjectRef, SourceWarning } from '../cluster/types.js';
 import type { RouteGraph } from '../graph/types.js';
 
@@ -30,19 +31,8 @@ export interface AuditSource {
   requests?: number;
 }
 
-export interface AuditCheckRun {
-  id: string;
-  hop: Hop;
-  causes: string[];
-  severity: Severity;
-  summary: string;
-  docs: string;
-  findings: number;
-  /** Set when the check threw: its message (the check's findings are then missing). */
-  error?: string;
-  /** Time the check took, ms. */
-  ms: number;
-}
+/** How one check ran (the runner's record). */
+export type AuditCheckRun = CheckRun;
 
 export interface AuditCounts {
   /** Objects read, by kind (template pods are not counted). */
@@ -66,62 +56,6 @@ export interface AuditReport {
   checks: AuditCheckRun[];
   /** Sorted: severity (error first), then file:line / object, then check. */
   findings: Finding[];
-}
-
-export interface CheckRunResult {
-  findings: Finding[];
-  runs: AuditCheckRun[];
-}
-
-/** Run every check over the graph; a check that throws is recorded with its error instead of aborting. */
-export function runChecks(
-  graph: RouteGraph,
-  checks: readonly Check[],
-  now: () => number = Date.now,
-): CheckRunResult {
-  const findings: Finding[] = [];
-  const runs: AuditCheckRun[] = [];
-  for (const check of checks) {
-    const meta: CheckMeta = check.meta;
-    const started = now();
-    let found: Finding[] = [];
-    let error: string | undefined;
-    try {
-      found = check.run(graph);
-    } catch (err) {
-      error = err instanceof Error ? err.message : String(err);
-    }
-    runs.push({
-      id: meta.id,
-      hop: meta.hop,
-      causes: [...meta.causes],
-      severity: meta.severity,
-      summary: meta.summary,
-      docs: meta.docs,
-      findings: found.length,
-      ...(error !== undefined ? { error } : {}),
-      ms: now() - started,
-    });
-    findings.push(...found);
-  }
-  return { findings: dedupeFindings(findings), runs };
-}
-
-function refKey(r: ObjectRef): string {
-  return `${r.kind}/${r.namespace ?? ''}/${r.name}`;
-}
-
-/** The same problem reported twice (e.g. two routes sharing a backend) is one finding. */
-export function dedupeFindings(findings: Finding[]): Finding[] {
-  const seen = new Set<string>();
-  const out: Finding[] = [];
-  for (const f of findings) {
-    const k = `${f.check}\u0000${f.cause}\u0000${refKey(f.object)}\u0000${f.route ?? ''}\u0000${f.message}`;
-    if (seen.has(k)) continue;
-    seen.add(k);
-    out.push(f);
-  }
-  return out;
 }
 
 function cmp(a: string | number | undefined, b: string | number | undefined): number {
@@ -185,7 +119,7 @@ export interface BuildAuditInput {
 
 export function buildAuditReport(input: BuildAuditInput): AuditReport {
   const { graph } = input;
-  const { findings, runs } = runChecks(graph, input.checks);
+  const { findings, runs } = runChecks({ graph }, input.checks);
   const sorted = sortFindings(findings);
   const bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const f of sorted) bySeverity[f.severity]++;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { runChecks } from '../../src/checks/runner.js';
 import type { Check, Finding } from '../../src/checks/types.js';
 import { snapshotFromObjects } from '../../src/cluster/parse.js';
 import { buildGraph } from '../../src/graph/build.js';
@@ -8,7 +9,6 @@ import {
   auditExitCode,
   buildAuditReport,
   groupFindings,
-  runChecks,
   sortFindings,
 } from '../../src/report/audit-model.js';
 import { renderAuditText } from '../../src/report/audit-text.js';
@@ -40,11 +40,11 @@ const graph = buildGraph(snapshotFromObjects([]));
 
 describe('runChecks', () => {
   it('records a check that throws instead of aborting, and keeps the others’ findings', () => {
-    const r = runChecks(graph, [
+    const r = runChecks({ graph }, [
       check('boom', () => {
         throw new Error('cannot read properties of undefined');
       }),
-      check('ok', () => [finding({ check: 'ok' })]),
+      check('ok', () => [finding({})]),
     ]);
     assert.deepEqual(
       r.runs.map((x) => [x.id, x.findings, x.error]),
@@ -57,7 +57,9 @@ describe('runChecks', () => {
   });
 
   it('reports the same problem once', () => {
-    const r = runChecks(graph, [check('dup', () => [finding({ check: 'dup' }), finding({ check: 'dup' })])]);
+    const r = runChecks({ graph }, [
+      check('dup', () => [finding({ check: 'dup' }), finding({ check: 'dup' })]),
+    ]);
     assert.equal(r.findings.length, 1);
   });
 });

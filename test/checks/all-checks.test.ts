@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { CHECKS, runChecks } from '../../src/checks/index.js';
+import { CAUSES } from '../../src/causes/catalog.js';
+import { CHECKS } from '../../src/checks/index.js';
+import { checkErrors, runChecks } from '../../src/checks/runner.js';
 import type { Check } from '../../src/checks/types.js';
 import { graphOf } from './harness.js';
 
@@ -10,8 +12,8 @@ const FIXTURES = path.resolve(import.meta.dirname, '../../../test/fixtures/check
 const load = (name: string) => readFileSync(path.join(FIXTURES, name), 'utf8');
 
 test('a hardened app behind ingress-nginx: no check finds anything (no false positives)', () => {
-  const { findings, failures } = runChecks(graphOf(load('hardened.yaml')));
-  assert.deepEqual(failures, []);
+  const { findings, runs } = runChecks({ graph: graphOf(load('hardened.yaml')) });
+  assert.deepEqual(checkErrors(runs), []);
   assert.deepEqual(
     findings.map((f) => `${f.check} ${f.object.kind}/${f.object.name}: ${f.message}`),
     [],
@@ -19,8 +21,8 @@ test('a hardened app behind ingress-nginx: no check finds anything (no false pos
 });
 
 test('the broken app: each classic mistake is found, with file:line of the object', () => {
-  const { findings, failures } = runChecks(graphOf(load('broken.yaml')));
-  assert.deepEqual(failures, []);
+  const { findings, runs } = runChecks({ graph: graphOf(load('broken.yaml')) });
+  assert.deepEqual(checkErrors(runs), []);
   const got = findings
     .map((f) => `${f.check} ${f.cause} ${f.severity} ${f.object.kind}/${f.object.name}`)
     .sort();
@@ -58,14 +60,60 @@ test('a check that throws does not stop the others', () => {
       throw new Error('bug');
     },
   };
-  const { findings, failures } = runChecks(graphOf(load('broken.yaml')), [boom, ...CHECKS]);
-  assert.equal(failures.length, 1);
-  assert.equal(failures[0].check, 'boom');
+  const { findings, runs } = runChecks({ graph: graphOf(load('broken.yaml')) }, [boom, ...CHECKS]);
+  assert.deepEqual(checkErrors(runs), [{ check: 'boom', error: 'bug' }]);
+  assert.match(runs[0]?.stack ?? '', /all-checks/, 'the stack is kept for the bug report');
   assert.ok(findings.length > 5);
 });
 
 test('every check runs on an empty snapshot without findings or errors', () => {
-  const { findings, failures } = runChecks(graphOf([]));
-  assert.deepEqual(failures, []);
+  const { findings, runs } = runChecks({ graph: graphOf([]) });
+  assert.deepEqual(checkErrors(runs), []);
   assert.deepEqual(findings, []);
+});
+
+test('the runner stamps id, hop and cause; a check states only what it found', () => {
+  const one: Check = {
+    meta: { id: 'one', hop: 4, causes: ['no-endpoints'], severity: 'warning', summary: 's', docs: 'd' },
+    run: () => [{ object: { kind: 'Service', name: 'a' }, message: 'm', fix: 'f' }],
+  };
+  const two: Check = {
+    meta: {
+      id: 'two',
+      hop: 4,
+      causes: ['service-not-found', 'service-port-not-found'],
+      severity: 'error',
+      summary: 's',
+      docs: 'd',
+    },
+    run: () => [
+      {
+        cause: 'service-port-not-found',
+        severity: 'warning',
+        object: { kind: 'Ingress', name: 'b' },
+        message: 'm',
+        fix: 'f',
+      },
+      // A cause the check does not declare, or none from a check with several: the check's bug, reported as such.
+      { object: { kind: 'Ingress', name: 'c' }, message: 'm', fix: 'f' },
+    ],
+  };
+  const { findings, runs } = runChecks({ graph: graphOf([]) }, [one, two]);
+  assert.deepEqual(findings, [
+    {
+      check: 'one',
+      cause: 'no-endpoints',
+      hop: 4,
+      severity: 'warning',
+      object: { kind: 'Service', name: 'a' },
+      message: 'm',
+      fix: 'f',
+    },
+  ]);
+  assert.match(runs[1]?.error ?? '', /check two reported cause \(none\), not one of its causes/);
+});
+
+test('every check hop is the catalog hop of each of its causes', () => {
+  for (const c of CHECKS)
+    for (const cause of c.meta.causes) assert.equal(CAUSES[cause].hop, c.meta.hop, `${c.meta.id} ${cause}`);
 });

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { runChecks } from '../../src/checks/runner.js';
 import type { Check, Finding } from '../../src/checks/types.js';
 import { parseManifests, snapshotFromObjects } from '../../src/cluster/parse.js';
 import { buildGraph } from '../../src/graph/build.js';
@@ -54,16 +55,22 @@ export function graphOf(objects: unknown[] | string, live = false): RouteGraph {
   return buildGraph(snapshotOf(objects, live, false));
 }
 
+/** One check through the runner audit and diagnose use; a check that fails fails the test with its stack. */
 export function runCheck(check: Check, c: Case): Finding[] {
-  const findings = check.run(graphOf(c.objects, c.live));
+  const run = (graph: RouteGraph): Finding[] => {
+    const { findings, runs } = runChecks({ graph }, [check]);
+    for (const r of runs) assert.equal(r.error, undefined, `check ${r.id} failed: ${r.stack ?? r.error}`);
+    return findings;
+  };
+  const findings = run(graphOf(c.objects, c.live));
   // audit reads the same input reduced to what the checks read: same findings, and no read of a dropped member.
   assert.deepEqual(
-    check.run(buildGraph(snapshotOf(c.objects, c.live ?? false, true))),
+    run(buildGraph(snapshotOf(c.objects, c.live ?? false, true))),
     findings,
     'the input as audit keeps it (src/cluster/reduce.ts) gives other findings',
   );
   const { snapshot, reads } = recordReads(snapshotOf(c.objects, c.live ?? false, false));
-  check.run(buildGraph(snapshot));
+  run(buildGraph(snapshot));
   assertReadsKept(reads, `${check.meta.id}: `);
   for (const f of findings) {
     assert.equal(typeof f.message, 'string');
