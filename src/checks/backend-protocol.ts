@@ -1,7 +1,9 @@
-import type { V1Pod, V1Service, V1ServicePort } from '@kubernetes/client-node';
-import type { Route, RouteGraph } from '../graph/types.js';
+import type { V1Pod, V1ServicePort } from '@kubernetes/client-node';
+import { settingEvidence } from '../dataplane/provenance.js';
+import type { FamilyId, Setting } from '../dataplane/types.js';
+import { routedBackends, routeLabel } from '../graph/routed.js';
+import type { RouteGraph } from '../graph/types.js';
 import { distinctByOwner, probePort, resolveTargetPort, servingContainer, targetPortOf } from './pod-spec.js';
-import { proxyFamily, routedBackends, routeLabel } from './routed.js';
 import { list, str } from './shape.js';
 import type { Check, CheckFinding } from './types.js';
 
@@ -101,51 +103,38 @@ interface ProxySpeaks {
   setting: string;
 }
 
-function proxySpeaks(graph: RouteGraph, route: Route, service: V1Service, port: V1ServicePort): ProxySpeaks {
-  const family = proxyFamily(graph, route);
-  const ann = route.annotations;
-  if (family === 'gateway-api') {
-    const tls = graph.snapshot.backendTLSPolicies.some(
-      (p) =>
-        p.metadata?.namespace === service.metadata?.namespace &&
-        list(p.spec?.targetRefs).some(
-          (t) =>
-            (t.kind ?? 'Service') === 'Service' &&
-            t.name === service.metadata?.name &&
-            (t.sectionName === undefined || t.sectionName === port.name),
-        ),
-    );
+/** What the proxy speaks to this backend, from the data-plane model (annotation, default or BackendTLSPolicy). */
+function proxySpeaks(dp: ProxySide): ProxySpeaks {
+  const s = dp.setting;
+  const annotated = s?.from.kind === 'annotation' ? s.from : undefined;
+  if (dp.api === 'gateway') {
     // Conformant implementations follow appProtocol kubernetes.io/h2c (GEP-1911), so only TLS can mismatch.
-    if (tls) return { protocol: 'tls', setting: 'a BackendTLSPolicy targets the Service' };
-    return { protocol: 'cleartext', setting: `${route.source.kind} without BackendTLSPolicy` };
+    if (s?.value === 'TLS') return { protocol: 'tls', setting: 'a BackendTLSPolicy targets the Service' };
+    return { protocol: 'cleartext', setting: `${dp.routeKind} without BackendTLSPolicy` };
   }
-  if (family === 'aws-alb') {
-    const v = ann['alb.ingress.kubernetes.io/backend-protocol']?.toUpperCase() ?? 'HTTP';
-    const version = ann['alb.ingress.kubernetes.io/backend-protocol-version']?.toUpperCase();
-    const grpc = version === 'GRPC';
+  if (dp.family === 'aws-alb') {
+    const v = annotated ? annotated.raw.toUpperCase() : 'HTTP';
+    const map: Record<string, ProxySpeaks['protocol']> = { HTTPS: 'https', GRPC: 'grpc', GRPCS: 'grpcs' };
     return {
-      protocol: v === 'HTTPS' ? (grpc ? 'grpcs' : 'https') : grpc ? 'grpc' : 'http',
-      setting: `alb.ingress.kubernetes.io/backend-protocol: ${v}${ann['alb.ingress.kubernetes.io/backend-protocol'] ? '' : ' (default)'}`,
+      protocol: map[s?.value ?? ''] ?? 'http',
+      setting: `alb.ingress.kubernetes.io/backend-protocol: ${v}${annotated ? '' : ' (default)'}`,
     };
   }
-  if (family === 'azure-agic') {
-    const v = ann['appgw.ingress.kubernetes.io/backend-protocol']?.toLowerCase() ?? 'http';
+  if (dp.family === 'azure-agic') {
+    const v = annotated ? annotated.raw.toLowerCase() : 'http';
     return {
-      protocol: v === 'https' ? 'https' : 'http',
-      setting: `appgw.ingress.kubernetes.io/backend-protocol: ${v}${ann['appgw.ingress.kubernetes.io/backend-protocol'] ? '' : ' (default)'}`,
+      protocol: s?.value === 'HTTPS' ? 'https' : 'http',
+      setting: `appgw.ingress.kubernetes.io/backend-protocol: ${v}${annotated ? '' : ' (default)'}`,
     };
   }
-  if (family === 'gke') {
+  if (dp.family === 'gce') {
     // GKE reads the protocol from the Service (cloud.google.com/app-protocols), so it cannot disagree with it.
     return { protocol: 'auto', setting: 'cloud.google.com/app-protocols' };
   }
-  if (family === 'ingress-nginx' || family === 'other') {
+  if (dp.family === 'ingress-nginx') {
     // SSL passthrough hands the client's TLS stream to the backend untouched: no proxy protocol to disagree.
-    if (ann['nginx.ingress.kubernetes.io/ssl-passthrough'] === 'true') {
+    if (s?.value === 'PASSTHROUGH')
       return { protocol: 'auto', setting: 'nginx.ingress.kubernetes.io/ssl-passthrough' };
-    }
-    const raw = ann['nginx.ingress.kubernetes.io/backend-protocol'];
-    const v = raw?.toUpperCase() ?? 'HTTP';
     const map: Record<string, ProxySpeaks['protocol']> = {
       HTTP: 'http',
       HTTPS: 'https',
@@ -154,13 +143,12 @@ function proxySpeaks(graph: RouteGraph, route: Route, service: V1Service, port: 
       AUTO_HTTP: 'auto',
       FCGI: 'auto',
     };
-    if (family === 'other' && raw === undefined) return { protocol: 'auto', setting: 'unknown controller' };
     return {
-      protocol: map[v] ?? 'auto',
-      setting: `nginx.ingress.kubernetes.io/backend-protocol: ${raw === undefined ? 'HTTP (default)' : raw}`,
+      protocol: map[s?.value ?? 'HTTP'] ?? 'auto',
+      setting: `nginx.ingress.kubernetes.io/backend-protocol: ${annotated ? annotated.raw : 'HTTP (default)'}`,
     };
   }
-  return { protocol: 'auto', setting: 'unknown' };
+  return { protocol: 'auto', setting: 'unknown controller' };
 }
 
 const TLS = new Set(['https', 'grpcs']);
@@ -176,10 +164,18 @@ function compatible(proxy: ProxySpeaks['protocol'], backend: BackendSpeaks['prot
   return backend !== 'http' && backend !== 'https';
 }
 
-function suggestion(graph: RouteGraph, route: Route, backend: BackendSpeaks['protocol']): string {
-  const family = proxyFamily(graph, route);
+/** The proxy's side of one route backend, from the data-plane model. */
+interface ProxySide {
+  api: 'ingress' | 'gateway';
+  routeKind: string;
+  family?: FamilyId;
+  setting?: Setting<string>;
+}
+
+function suggestion(dp: ProxySide, backend: BackendSpeaks['protocol']): string {
+  const family = dp.family;
   const value = { http: 'HTTP', https: 'HTTPS', grpc: 'GRPC', grpcs: 'GRPCS', h2c: 'GRPC' }[backend];
-  if (family === 'gateway-api') {
+  if (dp.api === 'gateway') {
     return TLS.has(backend)
       ? 'attach a BackendTLSPolicy (spec.targetRefs: the Service, spec.validation: CA and hostname) to the Service'
       : 'remove the BackendTLSPolicy or serve TLS on the backend port';
@@ -212,15 +208,22 @@ export const backendProtocol: Check = {
       'port named https/grpc); a Service port named https/grpc/h2c (or prefixed "https-"); or target port ' +
       '443/8443 (a guess, reported as a warning).',
   },
-  run({ graph }) {
+  run({ graph, dataplane }) {
     const findings: CheckFinding[] = [];
     const seen = new Set<string>();
-    for (const { route, resolution } of routedBackends(graph)) {
+    for (const { route, backend: routeBackend, resolution } of routedBackends(graph)) {
       const { service, servicePort } = resolution;
       if (!service || !servicePort || resolution.problem === 'external-name') continue;
       const backend = backendSpeaks(graph, servicePort, resolution.pods);
       if (!backend) continue;
-      const proxy = proxySpeaks(graph, route, service, servicePort);
+      const family = dataplane.familyOf(route);
+      const dp: ProxySide = {
+        api: route.source.kind === 'Ingress' ? 'ingress' : 'gateway',
+        routeKind: route.source.kind,
+        ...(family ? { family } : {}),
+        ...((s) => (s ? { setting: s } : {}))(dataplane.setting(route, 'backend-protocol', routeBackend)),
+      };
+      const proxy = proxySpeaks(dp);
       if (compatible(proxy.protocol, backend.protocol)) continue;
       const svc = `${service.metadata?.namespace}/${service.metadata?.name}`;
       const key = `${route.ref.kind}/${route.namespace}/${route.ref.name}|${svc}:${servicePort.port}`;
@@ -242,8 +245,9 @@ export const backendProtocol: Check = {
         why: TLS.has(backend.protocol)
           ? 'Plain HTTP to a TLS port fails the handshake: the proxy logs "wrong version number" or "upstream prematurely closed connection" and answers 502.'
           : 'TLS or the wrong HTTP version to this backend fails before a response: 502.',
-        fix: `Make both sides agree: ${suggestion(graph, route, backend.protocol)}, or change the Service port appProtocol/name if the backend really speaks ${proxyName}.`,
+        fix: `Make both sides agree: ${suggestion(dp, backend.protocol)}, or change the Service port appProtocol/name if the backend really speaks ${proxyName}.`,
         related: [graph.ref('Service', service)],
+        ...(dp.setting ? { settings: [settingEvidence('backend-protocol', dp.setting)] } : {}),
       });
     }
     return findings;

@@ -1,4 +1,4 @@
-import { routedBackends, routeLabel } from './routed.js';
+import { routedBackends, routeLabel } from '../graph/routed.js';
 import { list } from './shape.js';
 import type { Check, CheckFinding } from './types.js';
 

@@ -1,6 +1,6 @@
 import { samePathClaim } from '../graph/match.js';
+import { routeLabel } from '../graph/routed.js';
 import type { Route } from '../graph/types.js';
-import { routeLabel } from './routed.js';
 import { list } from './shape.js';
 import type { Check, CheckFinding } from './types.js';
 

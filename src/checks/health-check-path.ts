@@ -1,6 +1,9 @@
 import type { V1Pod, V1ServicePort } from '@kubernetes/client-node';
+import { healthCheckSetting, type LbHealthCheck, lbHealthChecks } from '../dataplane/health-checks.js';
+import { settingEvidence } from '../dataplane/provenance.js';
+import type { DataPlane } from '../dataplane/types.js';
+import { routeLabel } from '../graph/routed.js';
 import type { RouteGraph } from '../graph/types.js';
-import { type LbHealthCheck, lbHealthChecks } from './lb-health.js';
 import {
   distinctByOwner,
   httpProbe,
@@ -11,7 +14,6 @@ import {
   servingContainer,
   targetPortOf,
 } from './pod-spec.js';
-import { routeLabel } from './routed.js';
 import { list } from './shape.js';
 import type { Check, CheckFinding } from './types.js';
 
@@ -57,14 +59,14 @@ export const healthCheckPath: Check = {
       "with the readinessProbe of the containers serving the Service's targetPort. An explicit mismatch is an " +
       'error; a provider default that differs is a warning (the app may still answer 200 there).',
   },
-  run({ graph }) {
+  run({ graph, dataplane }) {
     const findings: CheckFinding[] = [];
-    for (const hc of lbHealthChecks(graph)) findings.push(...compare(graph, hc));
+    for (const hc of lbHealthChecks(graph, dataplane)) findings.push(...compare(graph, dataplane, hc));
     return findings;
   },
 };
 
-function compare(graph: RouteGraph, hc: LbHealthCheck): CheckFinding[] {
+function compare(graph: RouteGraph, dataplane: DataPlane, hc: LbHealthCheck): CheckFinding[] {
   const svc = hc.service;
   const svcName = `${svc.metadata?.namespace ?? 'default'}/${svc.metadata?.name ?? '?'}`;
   const ports: V1ServicePort[] = hc.servicePort ? [hc.servicePort] : list(svc.spec?.ports);
@@ -74,8 +76,8 @@ function compare(graph: RouteGraph, hc: LbHealthCheck): CheckFinding[] {
   const nodePorts = new Set<number>(list(svc.spec?.ports).flatMap((p) => (p.nodePort ? [p.nodePort] : [])));
   if (svc.spec?.healthCheckNodePort) nodePorts.add(svc.spec.healthCheckNodePort);
 
-  const nginxServesHealthz = graph
-    .controllersFor()
+  const nginxServesHealthz = dataplane
+    .controllers()
     .some((c) => c.service === svc && c.family === 'ingress-nginx');
   for (const pod of distinctByOwner(graph, servicePods(graph, svc))) {
     for (const port of ports) {
@@ -142,5 +144,6 @@ function makeBase(graph: RouteGraph, hc: LbHealthCheck, pod: V1Pod) {
     object: hc.object,
     ...(hc.route ? { route: routeLabel(hc.route) } : {}),
     related: [graph.ref('Service', hc.service), podRef(graph, pod)],
+    settings: [settingEvidence('lb-health-check', healthCheckSetting(hc, graph))],
   };
 }

@@ -1,6 +1,6 @@
 import type { Gateway, GRPCRoute, HTTPRoute } from '../cluster/types.js';
+import { routeLabel } from '../graph/routed.js';
 import type { RouteGraph } from '../graph/types.js';
-import { routeLabel } from './routed.js';
 import { list } from './shape.js';
 import type { Check, CheckFinding } from './types.js';
 

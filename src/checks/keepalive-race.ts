@@ -1,5 +1,9 @@
 import type { V1Container } from '@kubernetes/client-node';
-import type { Route, RouteGraph } from '../graph/types.js';
+import { settingEvidence } from '../dataplane/provenance.js';
+import type { DataPlane, SettingEvidence } from '../dataplane/types.js';
+import { parseDuration } from '../dataplane/values.js';
+import { routedBackends, routeLabel } from '../graph/routed.js';
+import type { Route } from '../graph/types.js';
 import {
   distinctByOwner,
   podOwnerName,
@@ -8,7 +12,6 @@ import {
   servingContainer,
   targetPortOf,
 } from './pod-spec.js';
-import { nginxConfigMap, parseNginxSeconds, proxyFamily, routedBackends, routeLabel } from './routed.js';
 import { list, strings } from './shape.js';
 import type { Check, CheckFinding, Severity } from './types.js';
 
@@ -53,7 +56,7 @@ export function backendKeepAlive(container: V1Container): BackendKeepAlive | und
       if (tokens[i] === flag) value = tokens[i + 1];
       else if (tokens[i].startsWith(`${flag}=`)) value = tokens[i].slice(flag.length + 1);
       if (value === undefined) continue;
-      const seconds = parseNginxSeconds(value);
+      const seconds = parseDuration(value);
       if (seconds !== undefined) return { seconds, source: `arg ${flag} ${value}`, explicit: true };
     }
   }
@@ -71,26 +74,30 @@ export function backendKeepAlive(container: V1Container): BackendKeepAlive | und
 interface ProxyIdle {
   seconds: number;
   setting: string;
+  evidence: SettingEvidence;
 }
 
-function proxyIdle(graph: RouteGraph, route: Route): ProxyIdle | undefined {
-  const family = proxyFamily(graph, route);
+/** How long the proxy keeps an idle upstream connection for reuse, from the data-plane model. */
+function proxyIdle(dataplane: DataPlane, route: Route): ProxyIdle | undefined {
+  const family = dataplane.familyOf(route);
+  if (family !== 'ingress-nginx' && family !== 'aws-alb') return undefined;
+  const idle = dataplane.setting(route, 'upstream-keepalive-timeout');
+  if (!idle) return undefined;
+  const written =
+    idle.from.kind === 'annotation' || idle.from.kind === 'configmap' ? idle.from.raw : undefined;
   if (family === 'ingress-nginx') {
-    const data = nginxConfigMap(graph, route)?.data ?? {};
-    if (data['upstream-keepalive-connections'] === '0') return undefined; // keep-alive to upstreams is off
-    const raw = data['upstream-keepalive-timeout'];
-    const seconds = parseNginxSeconds(raw) ?? 60;
+    if (dataplane.setting(route, 'upstream-keepalive-connections')?.value === 0) return undefined; // keep-alive to upstreams is off
     return {
-      seconds,
-      setting: `ingress-nginx upstream-keepalive-timeout ${raw === undefined ? '60 s (default)' : `${raw}`}`,
+      seconds: idle.value,
+      setting: `ingress-nginx upstream-keepalive-timeout ${written === undefined ? '60 s (default)' : written}`,
+      evidence: settingEvidence('upstream-keepalive-timeout', idle),
     };
   }
   if (family === 'aws-alb') {
-    const attrs = route.annotations['alb.ingress.kubernetes.io/load-balancer-attributes'] ?? '';
-    const m = /idle_timeout\.timeout_seconds=(\d+)/.exec(attrs);
     return {
-      seconds: m ? Number(m[1]) : 60,
-      setting: `ALB idle_timeout.timeout_seconds ${m ? m[1] : '60 (default)'}`,
+      seconds: idle.value,
+      setting: `ALB idle_timeout.timeout_seconds ${written === undefined ? '60 (default)' : idle.value}`,
+      evidence: settingEvidence('upstream-keepalive-timeout', idle),
     };
   }
   return undefined;
@@ -114,12 +121,12 @@ export const keepaliveRace: Check = {
       'defaults) with ingress-nginx upstream-keepalive-timeout (default 60 s) or the ALB idle timeout (60 s). ' +
       'Explicit settings are warnings, inferred framework defaults info.',
   },
-  run({ graph }) {
+  run({ graph, dataplane }) {
     const findings: CheckFinding[] = [];
     const seen = new Set<string>();
     for (const { route, resolution } of routedBackends(graph)) {
       if (!resolution.servicePort || resolution.pods.length === 0) continue;
-      const proxy = proxyIdle(graph, route);
+      const proxy = proxyIdle(dataplane, route);
       if (!proxy) continue;
       for (const pod of distinctByOwner(graph, resolution.pods)) {
         const tp = resolveTargetPort(pod, targetPortOf(resolution.servicePort));
@@ -142,6 +149,7 @@ export const keepaliveRace: Check = {
           fix:
             `Make the backend's keep-alive timeout longer than ${proxy.seconds} s (e.g. ${proxy.seconds + 5} s; Node.js: ` +
             `server.keepAliveTimeout = ${(proxy.seconds + 5) * 1000} and headersTimeout above it), or lower the proxy's timeout below ${backend.seconds} s.`,
+          settings: [proxy.evidence],
         });
       }
     }

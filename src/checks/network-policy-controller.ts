@@ -4,6 +4,7 @@ import type {
   V1NetworkPolicyPeer,
   V1Pod,
 } from '@kubernetes/client-node';
+import { routedBackends, routeLabel } from '../graph/routed.js';
 import { formatLabels, labelSelectorMatches } from '../graph/selector.js';
 import {
   containersOf,
@@ -13,7 +14,6 @@ import {
   resolveTargetPort,
   targetPortOf,
 } from './pod-spec.js';
-import { routedBackends, routeLabel } from './routed.js';
 import { namespaceLabelsOf } from './selectors.js';
 import { list, strings } from './shape.js';
 import type { Check, CheckFinding } from './types.js';
@@ -105,11 +105,11 @@ export const networkPolicyController: Check = {
     summary: "NetworkPolicy blocks the ingress controller's pods from a routed backend",
     docs:
       'For every routed backend pod selected by an ingress NetworkPolicy, evaluates the rules against the ' +
-      'controller pods that carry the route (graph.controllersFor): peer namespaceSelector against the ' +
+      "controller pods that carry the route (the data-plane model's controllers): peer namespaceSelector against the " +
       "namespace's labels (including kubernetes.io/metadata.name), podSelector against the pod labels, ports " +
       '(number, name, endPort) against the target port. ipBlock peers are assumed to admit.',
   },
-  run({ graph }) {
+  run({ graph, dataplane }) {
     const nsLabels = namespaceLabelsOf(graph.snapshot);
     if (graph.snapshot.networkPolicies.length === 0) return [];
     // Index by namespace once: policies only ever select pods of their own namespace.
@@ -125,7 +125,7 @@ export const networkPolicyController: Check = {
     for (const { route, resolution } of routedBackends(graph)) {
       const { service, servicePort } = resolution;
       if (!service || !servicePort || resolution.pods.length === 0) continue;
-      const controllers = graph.controllersFor(route).filter((c) => c.pods.length > 0);
+      const controllers = dataplane.controllersFor(route).filter((c) => c.pods.length > 0);
       if (controllers.length === 0) continue;
       for (const pod of distinctByOwner(graph, resolution.pods)) {
         const isolating = ingressPoliciesFor(

@@ -1,4 +1,5 @@
 import type { V1Pod } from '@kubernetes/client-node';
+import { routedBackends, routeLabel } from '../graph/routed.js';
 import type { Route } from '../graph/types.js';
 import {
   distinctByOwner,
@@ -9,7 +10,6 @@ import {
   servingContainersOnce,
   targetPortOf,
 } from './pod-spec.js';
-import { routedBackends, routeLabel } from './routed.js';
 import { strings } from './shape.js';
 import type { Check, CheckFinding } from './types.js';
 
@@ -41,7 +41,7 @@ export const prestopDrain: Check = {
       'Flags the serving container of routed backend pods and of ingress controller pods without ' +
       'lifecycle.preStop, and preStop sleeps not shorter than terminationGracePeriodSeconds (default 30).',
   },
-  run({ graph }) {
+  run({ graph, dataplane }) {
     const targets: (ServedPod & { route?: Route; role: string })[] = [];
     for (const { route, resolution } of routedBackends(graph)) {
       if (!resolution.servicePort) continue;
@@ -54,7 +54,7 @@ export const prestopDrain: Check = {
         });
       }
     }
-    for (const controller of graph.controllersFor()) {
+    for (const controller of dataplane.controllers()) {
       for (const pod of distinctByOwner(graph, controller.pods))
         targets.push({ pod, role: 'ingress controller' });
     }

@@ -1,5 +1,6 @@
+import { lbHealthChecks } from '../dataplane/health-checks.js';
+import { routedServices, routeLabel } from '../graph/routed.js';
 import type { Route } from '../graph/types.js';
-import { lbHealthChecks } from './lb-health.js';
 import {
   distinctByOwner,
   httpProbe,
@@ -10,7 +11,6 @@ import {
   servingContainersOnce,
   targetPortOf,
 } from './pod-spec.js';
-import { routedServices, routeLabel } from './routed.js';
 import type { Check, CheckFinding } from './types.js';
 
 /**
@@ -30,9 +30,9 @@ export const probePaths: Check = {
       'httpGet paths of livenessProbe and readinessProbe and, when configured, the LB health-check path. ' +
       'Seed checklist item 2: three different health endpoints are three independent ways to fail silently.',
   },
-  run({ graph }) {
+  run({ graph, dataplane }) {
     const lbPathBySvc = new Map<string, string>();
-    for (const hc of lbHealthChecks(graph)) {
+    for (const hc of lbHealthChecks(graph, dataplane)) {
       if (hc.path) lbPathBySvc.set(`${hc.service.metadata?.namespace}/${hc.service.metadata?.name}`, hc.path);
     }
     const targets: (ServedPod & { route?: Route; svcKey?: string })[] = [];
@@ -45,7 +45,7 @@ export const probePaths: Check = {
         }
       }
     }
-    for (const controller of graph.controllersFor()) {
+    for (const controller of dataplane.controllers()) {
       const svcKey = `${controller.service.metadata?.namespace}/${controller.service.metadata?.name}`;
       for (const pod of distinctByOwner(graph, controller.pods)) targets.push({ pod, svcKey });
     }

@@ -5,6 +5,9 @@
  */
 import type { Hop } from '../causes/types.js';
 import type { ObjectRef } from '../cluster/types.js';
+import { buildDataPlane } from '../dataplane/build.js';
+import type { DataPlane } from '../dataplane/types.js';
+import type { RouteGraph } from '../graph/types.js';
 import { CHECKS } from './index.js';
 import type { Check, CheckFinding, CheckInput, Finding, Severity } from './types.js';
 
@@ -54,7 +57,13 @@ function stamp(check: Check, f: CheckFinding): Finding {
   if (f.route !== undefined) out.route = f.route;
   if (f.why !== undefined) out.why = f.why;
   if (f.related !== undefined) out.related = f.related;
+  if (f.settings !== undefined && f.settings.length > 0) out.settings = f.settings;
   return out;
+}
+
+/** What checks read over a graph: the graph and its data-plane model (built here unless the caller has one). */
+export function checkInput(graph: RouteGraph, dataplane: DataPlane = buildDataPlane(graph)): CheckInput {
+  return { graph, dataplane };
 }
 
 export function runChecks(

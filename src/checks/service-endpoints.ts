@@ -1,7 +1,7 @@
 import type { V1Pod, V1Service } from '@kubernetes/client-node';
+import { routedServices, routeLabel } from '../graph/routed.js';
 import { formatLabels } from '../graph/selector.js';
 import type { BackendResolution, Route } from '../graph/types.js';
-import { routedServices, routeLabel } from './routed.js';
 import { list } from './shape.js';
 import type { Check, CheckFinding } from './types.js';
 

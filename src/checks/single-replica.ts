@@ -1,8 +1,8 @@
 import type { V1Pod, V1PodDisruptionBudget } from '@kubernetes/client-node';
 import type { Workload } from '../cluster/types.js';
+import { routedServices, routeLabel } from '../graph/routed.js';
 import { labelSelectorMatches } from '../graph/selector.js';
 import { distinctByOwner, nsName, podOwnerName, podRef } from './pod-spec.js';
-import { routedServices, routeLabel } from './routed.js';
 import type { Check, CheckFinding } from './types.js';
 
 function replicasOf(w: Workload): number | undefined {

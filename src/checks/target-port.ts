@@ -1,4 +1,5 @@
 import type { V1Service } from '@kubernetes/client-node';
+import { routedServices, routeLabel } from '../graph/routed.js';
 import type { Route } from '../graph/types.js';
 import {
   containersOf,
@@ -8,7 +9,6 @@ import {
   servicePods,
   targetPortOf,
 } from './pod-spec.js';
-import { routedServices, routeLabel } from './routed.js';
 import { list } from './shape.js';
 import type { Check, CheckFinding } from './types.js';
 

@@ -1,4 +1,6 @@
-import { nginxConfigMap, proxyFamily, routeLabel } from './routed.js';
+import { settingEvidence } from '../dataplane/provenance.js';
+import type { Setting } from '../dataplane/types.js';
+import { routeLabel } from '../graph/routed.js';
 import { list } from './shape.js';
 import type { Check, CheckFinding } from './types.js';
 
@@ -22,21 +24,24 @@ export const timeoutsExplicit: Check = {
       '(and no proxy-read-timeout/proxy-send-timeout in the controller ConfigMap), and HTTPRoute rules without ' +
       'timeouts.request or timeouts.backendRequest. Seed checklist item 4.',
   },
-  run({ graph }) {
+  run({ graph, dataplane }) {
     const findings: CheckFinding[] = [];
     for (const ing of graph.snapshot.ingresses) {
       const ns = ing.metadata?.namespace ?? 'default';
       const name = ing.metadata?.name ?? '?';
       const routes = graph.routesOf('Ingress', ns, name);
       const first = routes[0];
-      if (!first || proxyFamily(graph, first) !== 'ingress-nginx') continue;
-      const global = nginxConfigMap(graph, first)?.data ?? {};
-      const ann = ing.metadata?.annotations ?? {};
+      if (!first) continue;
+      if (dataplane.familyOf(first) !== 'ingress-nginx') continue;
       // SSL passthrough is a TCP stream to the backend: the HTTP proxy timeouts do not apply.
-      if (ann['nginx.ingress.kubernetes.io/ssl-passthrough'] === 'true') continue;
+      if (dataplane.setting(first, 'backend-protocol')?.value === 'PASSTHROUGH') continue;
+      // Written somewhere (annotation or controller ConfigMap, even unreadably) is explicit; a default is not.
+      const byDefault = (s: Setting | undefined) => s?.from.kind === 'default' && !s.unreadable;
+      const read = dataplane.setting(first, 'read-timeout');
+      const send = dataplane.setting(first, 'send-timeout');
       const missing: string[] = [];
-      if (ann[READ] === undefined && global['proxy-read-timeout'] === undefined) missing.push(READ);
-      if (ann[SEND] === undefined && global['proxy-send-timeout'] === undefined) missing.push(SEND);
+      if (byDefault(read)) missing.push(READ);
+      if (byDefault(send)) missing.push(SEND);
       if (missing.length === 0) continue;
       findings.push({
         severity: 'warning',
@@ -45,6 +50,10 @@ export const timeoutsExplicit: Check = {
         message: `Ingress ${ns}/${name} does not set ${missing.join(' and ')} (ingress-nginx default: 60 s)`,
         why: 'Defaults are sized for hello-world requests; a slower endpoint gets a 504 after 60 s and nobody decided that (seed checklist 4).',
         fix: `Add the annotations ${missing.map((m) => `${m}: "<seconds>"`).join(', ')} to Ingress ${ns}/${name}, sized for its slowest endpoint.`,
+        settings: [
+          ...(read && byDefault(read) ? [settingEvidence('read-timeout', read)] : []),
+          ...(send && byDefault(send) ? [settingEvidence('send-timeout', send)] : []),
+        ],
       });
     }
     for (const hr of graph.snapshot.httpRoutes) {
@@ -56,6 +65,7 @@ export const timeoutsExplicit: Check = {
       const first = graph
         .routesOf('HTTPRoute', ns, name)
         .find((r) => r.ruleIndex === undefined || r.ruleIndex === without[0]);
+      const applies = first ? dataplane.setting(first, 'read-timeout') : undefined;
       findings.push({
         severity: 'warning',
         object: graph.ref('HTTPRoute', hr),
@@ -63,6 +73,7 @@ export const timeoutsExplicit: Check = {
         message: `HTTPRoute ${ns}/${name}: rule${without.length === 1 ? '' : 's'} ${without.join(', ')} ${without.length === 1 ? 'has' : 'have'} no timeouts (implementation defaults apply, e.g. Envoy 15 s)`,
         why: 'Without timeouts the data plane default decides when a slow request becomes a 504 (seed checklist 4).',
         fix: `Set spec.rules[].timeouts.request (e.g. "30s") on each rule of HTTPRoute ${ns}/${name}, and backendRequest when retries are used.`,
+        ...(applies ? { settings: [settingEvidence('read-timeout', applies)] } : {}),
       });
     }
     return findings;

@@ -1,5 +1,5 @@
 import { hostMatches } from '../graph/match.js';
-import { routeLabel } from './routed.js';
+import { routeLabel } from '../graph/routed.js';
 import { list, strings } from './shape.js';
 import type { Check, CheckFinding } from './types.js';
 

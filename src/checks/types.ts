@@ -1,5 +1,6 @@
 import type { CauseId, Hop } from '../causes/types.js';
 import type { ObjectRef } from '../cluster/types.js';
+import type { DataPlane, SettingEvidence } from '../dataplane/types.js';
 import type { RouteGraph } from '../graph/types.js';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -18,6 +19,8 @@ export interface Finding {
   why?: string;
   fix: string;
   related?: ObjectRef[];
+  /** The data-plane settings that explain it, with where each is set. */
+  settings?: SettingEvidence[];
 }
 
 /**
@@ -42,9 +45,10 @@ export interface CheckMeta {
   docs: string;
 }
 
-/** What every check reads: the route graph (and what is built on it). */
+/** What every check reads: the route graph and the data-plane model built on it. */
 export interface CheckInput {
   graph: RouteGraph;
+  dataplane: DataPlane;
 }
 
 export interface Check {

@@ -106,12 +106,15 @@ export interface BackendTLSPolicy {
     validation?: { hostname?: string };
   };
 }
-/** GKE `cloud.google.com/v1` BackendConfig: only the health check matters to us. */
+/** GKE `cloud.google.com/v1` BackendConfig: the health check and the backend service timeout matter to us. */
 export interface BackendConfig {
   apiVersion: string;
   kind: 'BackendConfig';
   metadata: V1ObjectMeta;
-  spec?: { healthCheck?: { requestPath?: string; port?: number; type?: string } };
+  spec?: {
+    healthCheck?: { requestPath?: string; port?: number; type?: string; checkIntervalSec?: number };
+    timeoutSec?: number;
+  };
 }
 
 export type Workload =

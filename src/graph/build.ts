@@ -10,12 +10,12 @@
  *     }
  *   }
  *   graph.resolve('shop.example.com', '/cart');       // the route a controller would pick
- *   graph.controllersFor(route);                      // ingress controller / Gateway Services for it
  *   graph.ref('Service', svc);                        // ObjectRef with file:line for findings
  *
  * The parts, each its own module: indexes.ts (objects by namespace/name, pods by label), owners.ts (workloads,
  * template pods, refs), gateways.ts (parentRefs → listeners, hostnames), routes.ts (flattening and host/path
- * resolution), resolution.ts (backend → Service → pods → endpoints), controllers.ts (controller Services).
+ * resolution), resolution.ts (backend → Service → pods → endpoints). Which controllers carry a route is the data-plane
+ * model's question (src/dataplane/), built on this graph.
  *
  * Template pods: from files, every workload whose selector matches no real pod becomes one synthetic pod
  * made from its pod template (live: only when the snapshot holds no pods at all). `graph.isTemplatePod(pod)`
@@ -25,7 +25,6 @@
  * scan of all pods. Resolutions are memoised and shared: treat everything the graph returns as read-only.
  */
 import type { ClusterSnapshot } from '../cluster/types.js';
-import { controllerIndex } from './controllers.js';
 import { indexObjects, PodIndex } from './indexes.js';
 import { addTemplatePods, objectRefs, workloadResolver } from './owners.js';
 import { backendResolver, servicesOfPod } from './resolution.js';
@@ -56,7 +55,7 @@ export function buildGraph(snapshot: ClusterSnapshot): RouteGraph {
     podsMatchingSelector: (namespace, selector) => pods.matchingSelector(namespace, selector),
     node: (name) => idx.nodes.get(name),
     namespace: (name) => idx.namespaces.get(name),
-    controllersFor: controllerIndex(snapshot, pods, idx.gateways),
+    gateway: (namespace, name) => idx.gateways.get(namespace, name),
     ref,
     workloadOf: workloadResolver(idx.workloads, templateOwner),
     isTemplatePod: (pod) => templateOwner.has(pod),

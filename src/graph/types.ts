@@ -106,24 +106,6 @@ export interface EndpointAddress {
   terminating?: boolean;
 }
 
-/** The ingress controller / Gateway data plane Service that receives traffic from the LB. */
-export interface ControllerInfo {
-  service: V1Service;
-  /** Pods behind the controller Service. */
-  pods: V1Pod[];
-  /** Which classes it serves, when known (IngressClass controller, GatewayClass). */
-  classes: string[];
-  /** LB address from status.loadBalancer.ingress (ip or hostname), if any. */
-  loadBalancerAddress?: string;
-  nodePorts: { name?: string; port: number; nodePort?: number; protocol?: string }[];
-  /** The controller implementation when recognised, e.g. "ingress-nginx", "envoy-gateway", "traefik". */
-  family?: string;
-  /** Gateways ("namespace/name") this Service is the data plane of (Gateway API `gateway-name` labels). */
-  gateways?: string[];
-  /** Why we think it is a controller, for messages: e.g. 'label app.kubernetes.io/name=ingress-nginx'. */
-  evidence?: string[];
-}
-
 export interface RouteMatch {
   route: Route;
   /** How the host matched: exact, wildcard, or catch-all (no host on the rule). */
@@ -144,8 +126,8 @@ export interface RouteGraph {
   /** Pods matching a label selector in a namespace (indexed by label, not a scan). */
   podsMatching(namespace: string, selector: Record<string, string>): V1Pod[];
   node(name: string): V1Node | undefined;
-  /** The ingress controller/Gateway Services that could carry this route (by class), or all known ones. */
-  controllersFor(route?: Route): ControllerInfo[];
+  /** A Gateway by namespace and name. */
+  gateway(namespace: string, name: string): Gateway | undefined;
   /** ObjectRef with file:line when the object came from a file. */
   ref(kind: string, obj: { metadata?: { name?: string; namespace?: string } }): ObjectRef;
 

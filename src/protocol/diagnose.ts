@@ -2,6 +2,7 @@ import { checkErrors, runChecks } from '../checks/runner.js';
 import type { Finding } from '../checks/types.js';
 import type { NarrowKube } from '../cluster/narrow.js';
 import type { SourceWarning } from '../cluster/types.js';
+import { buildDataPlane } from '../dataplane/build.js';
 import { routeLabel } from '../graph/build.js';
 import type { Route } from '../graph/types.js';
 import type { VantageProvider } from '../vantage/types.js';
@@ -71,14 +72,15 @@ export async function diagnose(o: DiagnoseOptions): Promise<Diagnosis> {
     read,
   } = await readRoute(o.kube, o.target, o.namespace !== undefined ? { namespace: o.namespace } : {});
   const readMs = Date.now() - started;
-  const factsInput: Parameters<typeof buildFacts>[0] = { graph, target: read.target };
+  const dataplane = buildDataPlane(graph);
+  const factsInput: Parameters<typeof buildFacts>[0] = { graph, dataplane, target: read.target };
   if (named) factsInput.route = named;
   if (o.lbAddress) factsInput.lbAddress = o.lbAddress;
   factsInput.ingressClassesRead = read.ingressClassesRead;
   const facts = buildFacts(factsInput);
   const route =
     named ?? (read.target.host ? graph.resolve(read.target.host, read.target.path)?.route : undefined);
-  const checked = runChecks({ graph });
+  const checked = runChecks({ graph, dataplane });
   const findings = findingsForRoute(checked.findings, route, facts, {
     ingressClasses: read.ingressClassesRead,
   });

@@ -1,9 +1,12 @@
-import type { V1ConfigMap, V1NetworkPolicy, V1Pod, V1Service } from '@kubernetes/client-node';
+import type { V1ConfigMap, V1NetworkPolicy, V1Pod } from '@kubernetes/client-node';
 import type { ObjectRef } from '../cluster/types.js';
-import { configMapFlag } from '../dataplane/families/ingress-nginx.js';
+import { primaryBackend } from '../dataplane/build.js';
+import { routeDataPlaneJson } from '../dataplane/json.js';
+import { describeProvenance } from '../dataplane/provenance.js';
+import type { DataPlane, Setting } from '../dataplane/types.js';
 import { pathMatchScore } from '../graph/match.js';
 import { labelSelectorMatches } from '../graph/selector.js';
-import type { ControllerInfo, Route, RouteGraph } from '../graph/types.js';
+import type { Route, RouteGraph } from '../graph/types.js';
 import { readCniConfigs } from '../mtu/cni.js';
 import type { RouteFacts } from './types.js';
 
@@ -14,6 +17,8 @@ import type { RouteFacts } from './types.js';
 
 export interface FactsInput {
   graph: RouteGraph;
+  /** The data-plane model of the graph: the controller, timeouts, buffer sizes and protocol come from it. */
+  dataplane: DataPlane;
   target: { scheme: 'http' | 'https'; host?: string; path: string; port: number };
   /** A route picked by name (ingress/NAME, httproute/NAME); otherwise resolved from host+path. */
   route?: Route;
@@ -22,28 +27,6 @@ export interface FactsInput {
   /** IngressClasses were read: only then is a missing class a fact (default: whether the snapshot has any). */
   ingressClassesRead?: boolean;
   clusterDomain?: string;
-}
-
-const NGINX = 'nginx.ingress.kubernetes.io/';
-
-/** "60", "60s", "2m" → seconds. */
-export function parseDurationS(v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(v);
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  const unit = m[2] ?? 's';
-  return unit === 'ms' ? n / 1000 : unit === 'm' ? n * 60 : unit === 'h' ? n * 3600 : n;
-}
-
-/** nginx sizes: "4k", "16K", "1m", "8192" → bytes. */
-export function parseSize(v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const m = /^\s*(\d+)\s*([kKmM])?\s*$/.exec(v);
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  const u = (m[2] ?? '').toLowerCase();
-  return u === 'k' ? n * 1024 : u === 'm' ? n * 1024 * 1024 : n;
 }
 
 /** The nearest route when none matches the host: same path first, then the most similar host. */
@@ -100,23 +83,6 @@ function findConfigMap(graph: RouteGraph, namespace: string, name: string): V1Co
   );
 }
 
-/** The controller's ConfigMap: --configmap=ns/name from its args (expanded like the kubelet), else the chart's default name. */
-export function controllerConfigMapName(
-  ctl: ControllerInfo,
-  graph?: RouteGraph,
-): { namespace: string; name: string } {
-  const ns = ctl.service.metadata?.namespace ?? 'default';
-  const lookup = graph ? (n: string, name: string) => findConfigMap(graph, n, name) : undefined;
-  for (const p of ctl.pods.slice(0, 1)) {
-    const flag = configMapFlag(p, lookup, !graph?.isTemplatePod?.(p));
-    if (flag) return { namespace: flag.namespace, name: flag.name };
-  }
-  return {
-    namespace: ns,
-    name: `${ctl.service.metadata?.name?.replace(/-controller$/, '') ?? 'ingress-nginx'}-controller`,
-  };
-}
-
 /** The pod MTU the CNI is configured with, read from its ConfigMap in its own format. */
 export function cniPodMtu(graph: RouteGraph): { mtu: number; source: string } | undefined {
   // The CNI readers of mtu/cni.ts know each CNI's format and defaults; fall back to the few keys below.
@@ -145,33 +111,6 @@ export function cniPodMtu(graph: RouteGraph): { mtu: number; source: string } | 
     } catch {
       // unreadable net-conf.json: the MTU stays unknown
     }
-  }
-  return undefined;
-}
-
-/** The LB health check as the cloud configures it from the controller Service. */
-export function healthCheckOf(svc: V1Service): { path: string; port?: number; source: string } | undefined {
-  const a = svc.metadata?.annotations ?? {};
-  const keys = [
-    'service.beta.kubernetes.io/aws-load-balancer-healthcheck-path',
-    'service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path',
-    'alb.ingress.kubernetes.io/healthcheck-path',
-  ];
-  for (const k of keys) {
-    const path = a[k];
-    if (!path) continue;
-    const portText = a['service.beta.kubernetes.io/aws-load-balancer-healthcheck-port'];
-    const port = portText && /^\d+$/.test(portText) ? Number(portText) : undefined;
-    return port !== undefined
-      ? { path, port, source: `annotation ${k}` }
-      : { path, source: `annotation ${k}` };
-  }
-  if (svc.spec?.externalTrafficPolicy === 'Local' && svc.spec.healthCheckNodePort) {
-    return {
-      path: '/healthz',
-      port: svc.spec.healthCheckNodePort,
-      source: 'externalTrafficPolicy: Local healthCheckNodePort',
-    };
   }
   return undefined;
 }
@@ -223,10 +162,11 @@ export function buildFacts(input: FactsInput): RouteFacts {
       const ip = n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
       return ip ? { name: n.metadata?.name ?? '', ip } : { name: n.metadata?.name ?? '' };
     }),
+    // What the phases assume when no proxy is identified (no controller, no class): ingress-nginx's defaults.
     proxyReadTimeoutS: 60,
-    proxyReadTimeoutSource: 'ingress-nginx default 60 s',
+    proxyReadTimeoutSource: 'no proxy identified: 60 s assumed (the ingress-nginx default)',
     proxyBufferBytes: 4096,
-    proxyBufferSource: 'ingress-nginx default 4k',
+    proxyBufferSource: 'no proxy identified: 4 KiB assumed (the ingress-nginx default)',
     policiesSelectingBackend: [],
     clusterDomain: input.clusterDomain ?? 'cluster.local',
   };
@@ -246,8 +186,10 @@ export function buildFacts(input: FactsInput): RouteFacts {
   );
   if (unserved) facts.route.unserved = unserved;
 
-  const ctl = graph.controllersFor(route)[0];
-  const ann = route.annotations ?? {};
+  const dataplane = input.dataplane;
+  const dp = dataplane.route(route);
+  facts.dataplane = routeDataPlaneJson(dp);
+  const ctl = dp.controllers[0];
   if (ctl) {
     const svc = ctl.service;
     const wantPort = target.scheme === 'https' ? 443 : 80;
@@ -273,28 +215,24 @@ export function buildFacts(input: FactsInput): RouteFacts {
       facts.controller.port = port.port;
       if (port.nodePort !== undefined) facts.controller.nodePort = port.nodePort;
     }
-    const hc = healthCheckOf(svc);
-    if (hc) facts.controller.healthCheck = hc;
-    if (ctl.family && ctl.family !== 'ingress-nginx') {
-      // Envoy-based data planes: 15 s route timeout, 60 KiB header limit.
-      const envoy = /envoy|contour|istio|gateway/.test(ctl.family);
-      facts.proxyReadTimeoutS = envoy ? 15 : 60;
-      facts.proxyReadTimeoutSource = `${ctl.family} default ${facts.proxyReadTimeoutS} s`;
-      facts.proxyBufferBytes = 65536;
-      facts.proxyBufferSource = `${ctl.family} default 64k`;
+    const hc = dataplane.serviceHealthCheck(svc);
+    if (hc?.value.path !== undefined) {
+      const v = hc.value;
+      facts.controller.healthCheck =
+        typeof v.port === 'number'
+          ? { path: v.path as string, port: v.port, source: describeProvenance(hc.from) }
+          : { path: v.path as string, source: describeProvenance(hc.from) };
     }
-    const cmRef = controllerConfigMapName(ctl, graph);
-    const cm = findConfigMap(graph, cmRef.namespace, cmRef.name);
-    const cmTimeout = parseDurationS(cm?.data?.['proxy-read-timeout']);
-    if (cmTimeout !== undefined) {
-      facts.proxyReadTimeoutS = cmTimeout;
-      facts.proxyReadTimeoutSource = `ConfigMap ${cmRef.namespace}/${cmRef.name} proxy-read-timeout`;
-    }
-    const cmBuf = parseSize(cm?.data?.['proxy-buffer-size']);
-    if (cmBuf !== undefined) {
-      facts.proxyBufferBytes = cmBuf;
-      facts.proxyBufferSource = `ConfigMap ${cmRef.namespace}/${cmRef.name} proxy-buffer-size`;
-    }
+  }
+  const timeout = dp.settings['read-timeout'];
+  if (timeout) {
+    facts.proxyReadTimeoutS = timeout.value;
+    facts.proxyReadTimeoutSource = describeProvenance(timeout.from);
+  }
+  const buffer = dp.settings['buffer-size'];
+  if (buffer) {
+    facts.proxyBufferBytes = buffer.value;
+    facts.proxyBufferSource = describeProvenance(buffer.from);
   }
   if (!ctl && input.lbAddress) {
     // --lb-address without a recognisable controller Service: the LB phases still run against it.
@@ -305,36 +243,16 @@ export function buildFacts(input: FactsInput): RouteFacts {
       podIPs: [],
     };
   }
-  const annTimeout = parseDurationS(ann[`${NGINX}proxy-read-timeout`]);
-  if (annTimeout !== undefined) {
-    facts.proxyReadTimeoutS = annTimeout;
-    facts.proxyReadTimeoutSource = `annotation ${NGINX}proxy-read-timeout`;
-  }
-  if (route.source.kind === 'HTTPRoute') {
-    const rule = route.source.obj.spec.rules?.[route.ruleIndex ?? 0];
-    const t = parseDurationS(rule?.timeouts?.backendRequest) ?? parseDurationS(rule?.timeouts?.request);
-    if (t !== undefined && t > 0) {
-      facts.proxyReadTimeoutS = t;
-      facts.proxyReadTimeoutSource = 'HTTPRoute rule timeouts';
-    }
-  }
-  const annBuf = parseSize(ann[`${NGINX}proxy-buffer-size`]);
-  if (annBuf !== undefined) {
-    facts.proxyBufferBytes = annBuf;
-    facts.proxyBufferSource = `annotation ${NGINX}proxy-buffer-size`;
-  }
 
-  const backend = [...route.backends].sort((a, b) => (b.weight ?? 1) - (a.weight ?? 1))[0];
+  const backend = primaryBackend(route);
   if (!backend) return facts;
   const res = graph.resolveBackend(backend);
-  const proto = ann[`${NGINX}backend-protocol`];
+  const proto: Setting<string> | undefined = dp.settings['backend-protocol'];
   facts.backend = {
     namespace: backend.namespace,
     service: backend.serviceName,
-    protocol: (proto ?? 'HTTP').toUpperCase(),
-    protocolSource: proto
-      ? `annotation ${NGINX}backend-protocol`
-      : 'default (no backend-protocol annotation)',
+    protocol: proto?.value ?? 'HTTP',
+    protocolSource: proto ? describeProvenance(proto.from) : 'no proxy identified: HTTP assumed',
   };
   if (backend.port !== undefined) facts.backend.servicePort = backend.port;
   if (res.problem) facts.backend.problem = res.problem;

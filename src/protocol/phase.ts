@@ -1,4 +1,6 @@
 import type { Finding } from '../checks/types.js';
+import { SETTING_LABELS, settingValueText } from '../dataplane/provenance.js';
+import type { SettingEvidence } from '../dataplane/types.js';
 import type { ProbeSet } from './probe-set.js';
 import type { PhaseId, PhaseStatus, ProbeRecord, ProbeSpec, RouteFacts, Signal } from './types.js';
 
@@ -54,6 +56,46 @@ export function endpointWaitS(facts: RouteFacts): number {
     ? Math.max(WAIT.inside, facts.proxyReadTimeoutS + 0.5)
     : WAIT.inside;
 }
+
+/** The facts' data-plane settings as report evidence ("read timeout 2 s — ConfigMap ns/name key …"). */
+export const settingOf = {
+  readTimeout: (f: RouteFacts): SettingEvidence => ({
+    setting: 'read-timeout',
+    label: SETTING_LABELS['read-timeout'],
+    value: settingValueText('read-timeout', f.proxyReadTimeoutS),
+    from: f.proxyReadTimeoutSource,
+  }),
+  bufferSize: (f: RouteFacts): SettingEvidence => ({
+    setting: 'buffer-size',
+    label: SETTING_LABELS['buffer-size'],
+    value: settingValueText('buffer-size', f.proxyBufferBytes),
+    from: f.proxyBufferSource,
+  }),
+  backendProtocol: (f: RouteFacts): SettingEvidence[] =>
+    f.backend
+      ? [
+          {
+            setting: 'backend-protocol',
+            label: SETTING_LABELS['backend-protocol'],
+            value: f.backend.protocol,
+            from: f.backend.protocolSource,
+          },
+        ]
+      : [],
+  healthCheck: (f: RouteFacts): SettingEvidence[] => {
+    const hc = f.controller?.healthCheck;
+    return hc
+      ? [
+          {
+            setting: 'lb-health-check',
+            label: SETTING_LABELS['lb-health-check'],
+            value: `${hc.path}${hc.port !== undefined ? ` on port ${hc.port}` : ''}`,
+            from: hc.source,
+          },
+        ]
+      : [];
+  },
+};
 
 export function hostHeader(facts: RouteFacts): string | undefined {
   return facts.target.host ?? facts.route?.host;

@@ -1,15 +1,15 @@
 /**
  * What a diagnosis reads (the NarrowPlan of cluster/narrow.ts): the route graph decides which route the target
- * resolves to and which backend to follow; the controller families decide which Services are controllers and
- * which configuration objects a controller reads.
+ * resolves to and which backend to follow; the proxy families of the data-plane model decide which Services are
+ * controllers and which configuration objects a controller reads.
  */
 import type { V1Ingress } from '@kubernetes/client-node';
 import { type NarrowKube, type NarrowPlan, type RouteQuery, readRouteObjects } from '../cluster/narrow.js';
 import { addObject } from '../cluster/parse.js';
 import { emptySnapshot } from '../cluster/types.js';
-import { configMapFlag } from '../dataplane/families/ingress-nginx.js';
+import { controllerNames, controllerSignals, GATEWAY_NAME_LABEL } from '../dataplane/controllers.js';
+import { familyDef } from '../dataplane/families/index.js';
 import { buildGraph } from '../graph/build.js';
-import { CONTROLLER_FAMILIES, GATEWAY_NAME_LABEL } from '../graph/controllers.js';
 import type { Route, RouteGraph } from '../graph/types.js';
 import { nearestRoute } from './facts.js';
 
@@ -21,9 +21,7 @@ function graphOf(objects: unknown[]): RouteGraph {
 
 function controllerSelector(gatewayNames: string[]): string {
   if (gatewayNames.length > 0) return `${GATEWAY_NAME_LABEL} in (${gatewayNames.join(',')})`;
-  const names = [...new Set(CONTROLLER_FAMILIES.flatMap((f) => f.names))].filter((n) =>
-    /^[A-Za-z0-9._-]{1,63}$/.test(n),
-  );
+  const names = controllerNames().filter((n) => /^[A-Za-z0-9._-]{1,63}$/.test(n));
   return `app.kubernetes.io/name in (${names.join(',')})`;
 }
 
@@ -47,12 +45,9 @@ export const diagnosisPlan: NarrowPlan = {
   controllerSelector,
   fallbackControllerSelector: 'app.kubernetes.io/component=controller',
   configObjects(controller, pods) {
-    const ns = controller.metadata?.namespace ?? 'default';
-    const pod = pods[0];
-    const flag = pod ? configMapFlag(pod) : undefined;
-    if (flag) return [{ resource: 'configmaps', namespace: flag.namespace, name: flag.name }];
-    const name = `${(controller.metadata?.name ?? 'ingress-nginx-controller').replace(/-controller$/, '')}-controller`;
-    return [{ resource: 'configmaps', namespace: ns, name }];
+    // The family of the controller says which objects configure it (ingress-nginx: its --configmap).
+    const family = controllerSignals(controller, pods).family;
+    return family ? (familyDef(family).configObjects?.(controller, pods) ?? []) : [];
   },
 };
 

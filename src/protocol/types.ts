@@ -1,6 +1,8 @@
 import type { CauseId, Hop } from '../causes/types.js';
 import type { Finding } from '../checks/types.js';
 import type { ObjectRef } from '../cluster/types.js';
+import type { RouteDataPlaneJson } from '../dataplane/json.js';
+import type { SettingEvidence } from '../dataplane/types.js';
 import type { ParserSpec, VantageSpec } from '../probes/types.js';
 
 /** The diagnose report model (JSON schema version 1, documented in docs/json-schema-diagnose.md). */
@@ -88,6 +90,8 @@ export interface Verdict {
   unproven: string[];
   /** When the path is healthy but the application itself answered an error (e.g. 404, 500). */
   applicationAnswer?: { status: number; summary: string };
+  /** The data-plane settings that explain the cause, with where each is set. */
+  settings?: SettingEvidence[];
 }
 
 export interface Diagnosis {
@@ -191,6 +195,8 @@ export interface RouteFacts {
   /** NetworkPolicies (names) whose podSelector selects the backend pods for ingress. */
   policiesSelectingBackend: string[];
   clusterDomain: string;
+  /** The data-plane model of the route (the settings above come from it), each setting with its provenance. */
+  dataplane?: RouteDataPlaneJson;
 }
 
 /** A conclusion a phase drew from its probes, pointing at a cause and the hop it lives at. */
@@ -201,4 +207,6 @@ export interface Signal {
   direct: boolean;
   evidence: string[];
   summary: string;
+  /** The data-plane settings the conclusion rests on (a timeout, a buffer size, a health-check path). */
+  settings?: SettingEvidence[];
 }

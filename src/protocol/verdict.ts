@@ -48,10 +48,14 @@ export function mergeSignals(signals: Signal[]): Signal[] {
       s.cause ? o.cause === s.cause : !o.cause && o.hop === s.hop && o.summary === s.summary,
     );
     if (!same) {
-      out.push({ ...s, evidence: [...s.evidence] });
+      out.push({ ...s, evidence: [...s.evidence], ...(s.settings ? { settings: [...s.settings] } : {}) });
       continue;
     }
     for (const e of s.evidence) if (!same.evidence.includes(e)) same.evidence.push(e);
+    for (const x of s.settings ?? []) {
+      if (!(same.settings ?? []).some((y) => y.setting === x.setting && y.from === x.from))
+        same.settings = [...(same.settings ?? []), x];
+    }
     if (s.direct && !same.direct) {
       same.direct = true;
       same.summary = s.summary;
@@ -79,6 +83,7 @@ export function findingSignals(findings: Finding[]): Signal[] {
       direct: false,
       evidence: [`finding:${f.check}`],
       summary: f.message,
+      ...(f.settings && f.settings.length > 0 ? { settings: f.settings } : {}),
     }));
 }
 
@@ -147,6 +152,7 @@ export function decide(input: VerdictInput): { verdict: Verdict; hops: HopReport
         .map((s) => ({ cause: s.cause, hop: hopOf(s), summary: s.summary })),
     };
     if (primary.cause) verdict.cause = primary.cause;
+    if (primary.settings && primary.settings.length > 0) verdict.settings = primary.settings;
     if (cause) {
       verdict.fix = fillPlaceholders(cause.fix, f);
       verdict.confirm = cause.confirm.map((c) => fillPlaceholders(c, f));

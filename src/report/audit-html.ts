@@ -1,5 +1,6 @@
 import { HOP_NAMES, type Hop } from '../causes/types.js';
 import type { Finding, Severity } from '../checks/types.js';
+import { evidenceLine } from '../dataplane/provenance.js';
 import { type AuditReport, auditExitCode, describeObject, SEVERITY_RANK } from './audit-model.js';
 import { escapeHtml, htmlPage } from './diagnose-html.js';
 import { causeTitle } from './explain.js';
@@ -110,7 +111,11 @@ function findingsSection(findings: Finding[]): string {
         `<td class="num" title="${escapeHtml(HOP_NAMES[f.hop])}">${f.hop}</td>` +
         `<td${title ? ` title="${escapeHtml(title)}"` : ''}><code>${escapeHtml(f.cause)}</code></td>` +
         `<td class="long">${escapeHtml(describeObject(f.object))}</td>` +
-        `<td class="long">${escapeHtml(f.message)}${f.why ? `<br><span class="explain">${escapeHtml(f.why)}</span>` : ''}</td>` +
+        `<td class="long">${escapeHtml(f.message)}${f.why ? `<br><span class="explain">${escapeHtml(f.why)}</span>` : ''}${(
+          f.settings ?? []
+        )
+          .map((s) => `<br><span class="explain">${escapeHtml(evidenceLine(s))}</span>`)
+          .join('')}</td>` +
         `<td class="long">${escapeHtml(f.fix)}</td></tr>`
       );
     })

@@ -29,6 +29,7 @@ function finding(f: Finding) {
     ...(f.why !== undefined ? { why: f.why } : {}),
     fix: f.fix,
     ...(f.related && f.related.length > 0 ? { related: f.related.map(ref) } : {}),
+    ...(f.settings && f.settings.length > 0 ? { settings: f.settings } : {}),
   };
 }
 

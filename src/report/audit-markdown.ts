@@ -1,5 +1,6 @@
 import { HOP_NAMES } from '../causes/types.js';
 import type { Finding, Severity } from '../checks/types.js';
+import { evidenceLine } from '../dataplane/provenance.js';
 import { type AuditReport, auditExitCode, describeObject, groupFindings } from './audit-model.js';
 import { code, mdText } from './diagnose-markdown.js';
 
@@ -68,7 +69,7 @@ export function renderAuditMarkdown(report: AuditReport): string {
 const SEVERITY_MARK: Record<Severity, string> = { error: '❌ error', warning: '⚠️ warning', info: 'ℹ️ info' };
 
 function findingRow(f: Finding): string {
-  const why = f.why ? `<br>${mdText(f.why)}` : '';
+  const why = `${f.why ? `<br>${mdText(f.why)}` : ''}${(f.settings ?? []).map((s) => `<br>${mdText(evidenceLine(s))}`).join('')}`;
   return `| ${SEVERITY_MARK[f.severity]} | ${f.hop} ${mdText(HOP_NAMES[f.hop])} | ${code(f.cause)} | ${mdText(
     describeObject(f.object),
   )} | ${mdText(f.message)}${why} | ${mdText(f.fix)} |`;

@@ -5,7 +5,7 @@
  * JSON schema: docs/json-schema-audit.md (schemaVersion 1). Only add optional fields within version 1.
  */
 import { HOP_NAMES, type Hop } from '../causes/types.js';
-import { type CheckRun, runChecks } from '../checks/runner.js';
+import { type CheckRun, checkInput, runChecks } from '../checks/runner.js';
 import type { Check, Finding, Severity } from '../checks/types.js';
 import type { ClusterSnapshot, ObjectRef, SourceWarning } from '../cluster/types.js';
 import type { RouteGraph } from '../graph/types.js';
@@ -119,7 +119,7 @@ export interface BuildAuditInput {
 
 export function buildAuditReport(input: BuildAuditInput): AuditReport {
   const { graph } = input;
-  const { findings, runs } = runChecks({ graph }, input.checks);
+  const { findings, runs } = runChecks(checkInput(graph), input.checks);
   const sorted = sortFindings(findings);
   const bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const f of sorted) bySeverity[f.severity]++;

@@ -96,6 +96,7 @@ function result(f: Finding, ruleIndex: number, cwd: string | undefined) {
       hop: f.hop,
       ...(f.route ? { route: f.route } : {}),
       fix: f.fix,
+      ...(f.settings && f.settings.length > 0 ? { settings: f.settings } : {}),
     },
   };
 }

@@ -3,7 +3,9 @@
  * (file:line), the cause, why it matters and the fix; then what could not be read; a summary line last.
  * Pure: the report in, a string out.
  */
+
 import type { Finding, Severity } from '../checks/types.js';
+import { evidenceLine } from '../dataplane/provenance.js';
 import {
   type AuditReport,
   auditExitCode,
@@ -39,6 +41,8 @@ function renderFinding(f: Finding, paint: Paint, width: number): string[] {
   lines.push(...wrap(f.message, width, '      ', '      '));
   if (f.why) lines.push(...wrap(f.why, width, `      ${paint('muted', 'why:')} `, '           '));
   lines.push(...wrap(f.fix, width, `      ${paint('accent', 'fix:')} `, '           '));
+  for (const s of f.settings ?? [])
+    lines.push(...wrap(evidenceLine(s), width, `      ${paint('muted', 'set:')} `, '           '));
   for (const r of f.related ?? [])
     lines.push(...wrap(describeObject(r), width, '      see: ', '           '));
   return lines;

@@ -1,5 +1,6 @@
 import { HOP_NAMES, type Hop } from '../causes/types.js';
 import type { ObjectRef } from '../cluster/types.js';
+import { evidenceLine } from '../dataplane/provenance.js';
 import type {
   Diagnosis,
   HopReport,
@@ -249,6 +250,11 @@ function verdictSection(d: Diagnosis): string {
       `<p class="s-warn" id="application-answer">The application itself answered HTTP ${escapeHtml(
         v.applicationAnswer.status,
       )}: ${escapeHtml(v.applicationAnswer.summary)}</p>`,
+    );
+  }
+  if (v.settings && v.settings.length > 0) {
+    parts.push(
+      `<ul id="settings">${v.settings.map((s) => `<li>${escapeHtml(evidenceLine(s))}</li>`).join('')}</ul>`,
     );
   }
   if (v.fix) parts.push(`<h3>Fix</h3><p id="fix">${escapeHtml(v.fix)}</p>`);

@@ -1,5 +1,6 @@
 import { HOP_NAMES, type Hop } from '../causes/types.js';
 import type { ObjectRef } from '../cluster/types.js';
+import { evidenceLine } from '../dataplane/provenance.js';
 import type { Diagnosis, HopStatus, PhaseStatus, ProbeRecord, Verdict } from '../protocol/types.js';
 import { causeTitle } from './explain.js';
 import { formatDuration } from './terminal.js';
@@ -46,6 +47,10 @@ export function renderDiagnosisMarkdown(d: Diagnosis): string {
     out.push(`| ${cells.join(' | ')} |`);
   }
   out.push('');
+  if (v.settings && v.settings.length > 0) {
+    out.push(`**Settings:** ${v.settings.map((s) => mdText(evidenceLine(s))).join('; ')}`);
+    out.push('');
+  }
   if (v.fix) {
     out.push(`**Fix:** ${mdText(v.fix)}`);
     out.push('');

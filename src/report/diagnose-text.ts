@@ -1,5 +1,6 @@
 import { HOP_NAMES, type Hop } from '../causes/types.js';
 import type { ObjectRef } from '../cluster/types.js';
+import { evidenceLine } from '../dataplane/provenance.js';
 import type {
   Diagnosis,
   HopReport,
@@ -224,6 +225,8 @@ function verdictSection(d: Diagnosis, paint: Paint, width: number): string[] {
       ).map((l) => paint('warn', l)),
     );
   }
+  for (const s of v.settings ?? [])
+    lines.push(...wrap(evidenceLine(s), width, `  ${paint('muted', 'set:')} `, '       '));
   lines.push('');
   if (v.fix) {
     lines.push(section('FIX', paint));

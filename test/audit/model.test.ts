@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { runChecks } from '../../src/checks/runner.js';
+import { checkInput, runChecks } from '../../src/checks/runner.js';
 import type { Check, Finding } from '../../src/checks/types.js';
 import { snapshotFromObjects } from '../../src/cluster/parse.js';
 import { buildGraph } from '../../src/graph/build.js';
@@ -40,7 +40,7 @@ const graph = buildGraph(snapshotFromObjects([]));
 
 describe('runChecks', () => {
   it('records a check that throws instead of aborting, and keeps the others’ findings', () => {
-    const r = runChecks({ graph }, [
+    const r = runChecks(checkInput(graph), [
       check('boom', () => {
         throw new Error('cannot read properties of undefined');
       }),
@@ -57,7 +57,7 @@ describe('runChecks', () => {
   });
 
   it('reports the same problem once', () => {
-    const r = runChecks({ graph }, [
+    const r = runChecks(checkInput(graph), [
       check('dup', () => [finding({ check: 'dup' }), finding({ check: 'dup' })]),
     ]);
     assert.equal(r.findings.length, 1);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { CAUSES } from '../../src/causes/catalog.js';
 import { CHECKS } from '../../src/checks/index.js';
-import { checkErrors, runChecks } from '../../src/checks/runner.js';
+import { checkErrors, checkInput, runChecks } from '../../src/checks/runner.js';
 import type { Check } from '../../src/checks/types.js';
 import { graphOf } from './harness.js';
 
@@ -12,7 +12,7 @@ const FIXTURES = path.resolve(import.meta.dirname, '../../../test/fixtures/check
 const load = (name: string) => readFileSync(path.join(FIXTURES, name), 'utf8');
 
 test('a hardened app behind ingress-nginx: no check finds anything (no false positives)', () => {
-  const { findings, runs } = runChecks({ graph: graphOf(load('hardened.yaml')) });
+  const { findings, runs } = runChecks(checkInput(graphOf(load('hardened.yaml'))));
   assert.deepEqual(checkErrors(runs), []);
   assert.deepEqual(
     findings.map((f) => `${f.check} ${f.object.kind}/${f.object.name}: ${f.message}`),
@@ -21,7 +21,7 @@ test('a hardened app behind ingress-nginx: no check finds anything (no false pos
 });
 
 test('the broken app: each classic mistake is found, with file:line of the object', () => {
-  const { findings, runs } = runChecks({ graph: graphOf(load('broken.yaml')) });
+  const { findings, runs } = runChecks(checkInput(graphOf(load('broken.yaml'))));
   assert.deepEqual(checkErrors(runs), []);
   const got = findings
     .map((f) => `${f.check} ${f.cause} ${f.severity} ${f.object.kind}/${f.object.name}`)
@@ -60,14 +60,14 @@ test('a check that throws does not stop the others', () => {
       throw new Error('bug');
     },
   };
-  const { findings, runs } = runChecks({ graph: graphOf(load('broken.yaml')) }, [boom, ...CHECKS]);
+  const { findings, runs } = runChecks(checkInput(graphOf(load('broken.yaml'))), [boom, ...CHECKS]);
   assert.deepEqual(checkErrors(runs), [{ check: 'boom', error: 'bug' }]);
   assert.match(runs[0]?.stack ?? '', /all-checks/, 'the stack is kept for the bug report');
   assert.ok(findings.length > 5);
 });
 
 test('every check runs on an empty snapshot without findings or errors', () => {
-  const { findings, runs } = runChecks({ graph: graphOf([]) });
+  const { findings, runs } = runChecks(checkInput(graphOf([])));
   assert.deepEqual(checkErrors(runs), []);
   assert.deepEqual(findings, []);
 });
@@ -98,7 +98,7 @@ test('the runner stamps id, hop and cause; a check states only what it found', (
       { object: { kind: 'Ingress', name: 'c' }, message: 'm', fix: 'f' },
     ],
   };
-  const { findings, runs } = runChecks({ graph: graphOf([]) }, [one, two]);
+  const { findings, runs } = runChecks(checkInput(graphOf([])), [one, two]);
   assert.deepEqual(findings, [
     {
       check: 'one',

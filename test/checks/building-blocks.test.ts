@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { backendConfigName } from '../../src/checks/lb-health.js';
 import { admits, peersOf } from '../../src/checks/network-policy-controller.js';
-import { parseNginxSeconds } from '../../src/checks/routed.js';
 import { namespaceLabelsOf } from '../../src/checks/selectors.js';
 import { emptySnapshot } from '../../src/cluster/types.js';
 
@@ -12,24 +10,6 @@ test('namespaceLabelsOf adds kubernetes.io/metadata.name even without the Namesp
   const labels = namespaceLabelsOf(snap);
   assert.deepEqual(labels('edge'), { team: 'net', 'kubernetes.io/metadata.name': 'edge' });
   assert.deepEqual(labels('other'), { 'kubernetes.io/metadata.name': 'other' });
-});
-
-test('backendConfigName: default, per port number, per port name, bad JSON', () => {
-  const port = { name: 'http', port: 80 };
-  assert.equal(backendConfigName('{"default":"a"}', port), 'a');
-  assert.equal(backendConfigName('{"ports":{"80":"b"},"default":"a"}', port), 'b');
-  assert.equal(backendConfigName('{"ports":{"http":"c"}}', port), 'c');
-  assert.equal(backendConfigName('{"ports":{"443":"d"}}', port), undefined);
-  assert.equal(backendConfigName('not json', port), undefined);
-});
-
-test('parseNginxSeconds', () => {
-  assert.equal(parseNginxSeconds('60'), 60);
-  assert.equal(parseNginxSeconds('75s'), 75);
-  assert.equal(parseNginxSeconds('2m'), 120);
-  assert.equal(parseNginxSeconds('500ms'), 0.5);
-  assert.equal(parseNginxSeconds('soon'), undefined);
-  assert.equal(parseNginxSeconds(undefined), undefined);
 });
 
 test('NetworkPolicy peers: wire `from` and client-node `_from` are both read', () => {

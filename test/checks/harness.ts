@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runChecks } from '../../src/checks/runner.js';
+import { checkInput, runChecks } from '../../src/checks/runner.js';
 import type { Check, Finding } from '../../src/checks/types.js';
 import { parseManifests, snapshotFromObjects } from '../../src/cluster/parse.js';
 import { buildGraph } from '../../src/graph/build.js';
@@ -58,7 +58,7 @@ export function graphOf(objects: unknown[] | string, live = false): RouteGraph {
 /** One check through the runner audit and diagnose use; a check that fails fails the test with its stack. */
 export function runCheck(check: Check, c: Case): Finding[] {
   const run = (graph: RouteGraph): Finding[] => {
-    const { findings, runs } = runChecks({ graph }, [check]);
+    const { findings, runs } = runChecks(checkInput(graph), [check]);
     for (const r of runs) assert.equal(r.error, undefined, `check ${r.id} failed: ${r.stack ?? r.error}`);
     return findings;
   };

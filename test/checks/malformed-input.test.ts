@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { runChecks } from '../../src/checks/runner.js';
+import { checkInput, runChecks } from '../../src/checks/runner.js';
 import { parseManifests, snapshotFromObjects } from '../../src/cluster/parse.js';
 import { buildGraph } from '../../src/graph/build.js';
 
@@ -50,7 +50,7 @@ test('checks never throw on fields of the wrong type (400 mutated inputs)', () =
       for (const k of p.slice(0, -1)) parent = parent[k] as Json;
       parent[p[p.length - 1]] = structuredClone(GARBAGE[Math.floor(rnd() * GARBAGE.length)]);
     }
-    const { runs } = runChecks({ graph: buildGraph(snapshotFromObjects(objects)) });
+    const { runs } = runChecks(checkInput(buildGraph(snapshotFromObjects(objects))));
     for (const r of runs) {
       if (r.error === undefined) continue;
       // Only the checks' own code is under test here; the graph's robustness is tested with the graph.

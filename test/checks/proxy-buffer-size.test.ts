@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseNginxSize, proxyBufferSize } from '../../src/checks/proxy-buffer-size.js';
+import { proxyBufferSize } from '../../src/checks/proxy-buffer-size.js';
 import { tableTest } from './harness.js';
 import { configMap, nginxController, TIMEOUTS, webApp } from './objects.js';
 
@@ -61,11 +61,4 @@ tableTest(proxyBufferSize, {
       ],
     },
   ],
-});
-
-test('parseNginxSize', () => {
-  assert.equal(parseNginxSize('4k'), 4096);
-  assert.equal(parseNginxSize('1M'), 1048576);
-  assert.equal(parseNginxSize('512'), 512);
-  assert.equal(parseNginxSize('4kb'), undefined);
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { V1Pod } from '@kubernetes/client-node';
 import { snapshotFromObjects } from '../../src/cluster/parse.js';
+import { buildDataPlane } from '../../src/dataplane/build.js';
 import { buildGraph, routeLabel } from '../../src/graph/build.js';
 import { loadFixture } from './load.js';
 
@@ -98,7 +99,8 @@ describe('Ingress routes (shop.yaml)', () => {
   });
 
   it('finds the ingress-nginx controller Service, its class, LB address and node ports', () => {
-    const all = graph.controllersFor();
+    const dataplane = buildDataPlane(graph);
+    const all = dataplane.controllers();
     assert.equal(all.length, 1);
     const c = all[0];
     assert.equal(c.service.metadata?.name, 'ingress-nginx-controller');
@@ -113,7 +115,7 @@ describe('Ingress routes (shop.yaml)', () => {
       ],
     );
     assert.equal(c.pods.length, 1);
-    assert.deepEqual(graph.controllersFor(graph.routes[0]), all);
+    assert.deepEqual(dataplane.controllersFor(graph.routes[0] as NonNullable<(typeof graph.routes)[0]>), all);
   });
 });
 
@@ -189,7 +191,7 @@ describe('Gateway API routes (gateway.yaml)', () => {
 
   it('finds the Gateway data plane Service by its owning-gateway labels', () => {
     const store = graph.routesOf('HTTPRoute', 'shop', 'store')[0];
-    const cs = graph.controllersFor(store);
+    const cs = buildDataPlane(graph).controllersFor(store as NonNullable<typeof store>);
     assert.deepEqual(
       cs.map((c) => [c.service.metadata?.name, c.family, c.classes, c.gateways]),
       [['envoy-infra-public', 'envoy-gateway', ['eg'], ['infra/public']]],

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { snapshotFromObjects } from '../../src/cluster/parse.js';
+import { buildDataPlane } from '../../src/dataplane/build.js';
 import { buildGraph } from '../../src/graph/build.js';
-import { buildFacts, parseDurationS, parseSize } from '../../src/protocol/facts.js';
+import { buildFacts } from '../../src/protocol/facts.js';
 
 const objects = (over: { ingressAnnotations?: Record<string, string>; host?: string } = {}) => [
   {
@@ -118,7 +119,11 @@ const objects = (over: { ingressAnnotations?: Record<string, string>; host?: str
 
 function facts(over: Parameters<typeof objects>[0] = {}, host = 'app.example.test') {
   const graph = buildGraph(snapshotFromObjects(objects(over), undefined, { live: true }));
-  return buildFacts({ graph, target: { scheme: 'http', host, path: '/healthz', port: 80 } });
+  return buildFacts({
+    graph,
+    dataplane: buildDataPlane(graph),
+    target: { scheme: 'http', host, path: '/healthz', port: 80 },
+  });
 }
 
 test('facts: route → Service → endpoints and pods, with readiness reasons and named target ports', () => {
@@ -192,7 +197,11 @@ test("facts: the chart's --configmap=$(POD_NAMESPACE)/… is expanded like the k
   };
   const all = [...objects(), controllerPod];
   const graph = buildGraph(snapshotFromObjects(all, undefined, { live: true }));
-  const f = buildFacts({ graph, target: { scheme: 'http', host: 'app.example.test', path: '/', port: 80 } });
+  const f = buildFacts({
+    graph,
+    dataplane: buildDataPlane(graph),
+    target: { scheme: 'http', host: 'app.example.test', path: '/', port: 80 },
+  });
   assert.equal(f.proxyReadTimeoutS, 30);
   assert.match(f.proxyReadTimeoutSource, /ConfigMap ingress-nginx\/ingress-nginx-controller/);
 });
@@ -202,16 +211,4 @@ test('facts: no rule for the host → routeFound false, the nearest route is kep
   assert.equal(f.routeFound, false);
   assert.equal(f.route?.host, 'app.example.com');
   assert.equal(f.backend?.service, 'web');
-});
-
-test('durations and nginx sizes', () => {
-  assert.equal(parseDurationS('60'), 60);
-  assert.equal(parseDurationS('2s'), 2);
-  assert.equal(parseDurationS('1m'), 60);
-  assert.equal(parseDurationS('500ms'), 0.5);
-  assert.equal(parseDurationS('soon'), undefined);
-  assert.equal(parseSize('4k'), 4096);
-  assert.equal(parseSize('1M'), 1048576);
-  assert.equal(parseSize('8192'), 8192);
-  assert.equal(parseSize('lots'), undefined);
 });

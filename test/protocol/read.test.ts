@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { connect } from '../../src/cluster/kube.js';
+import { buildDataPlane } from '../../src/dataplane/build.js';
 import { buildFacts } from '../../src/protocol/facts.js';
 import { readRoute } from '../../src/protocol/read-plan.js';
 import { parseTarget } from '../../src/protocol/target.js';
@@ -14,7 +15,11 @@ async function readOnce(extra: string[]) {
   try {
     const kube = connect({ kubeconfig: lab.files.kubeconfigPath, env: {} });
     const read = await readRoute(kube, parseTarget('http://app.example.test/'));
-    const facts = buildFacts({ graph: read.graph, target: read.read.target });
+    const facts = buildFacts({
+      graph: read.graph,
+      dataplane: buildDataPlane(read.graph),
+      target: read.read.target,
+    });
     return {
       requests: kube.requestCount,
       facts,

@@ -1,5 +1,12 @@
 import type { HttpResult, VantageSpec } from '../../probes/types.js';
-import { endpointWaitS, type JudgeInput, type Judgement, type PhaseDefinition, WAIT } from '../phase.js';
+import {
+  endpointWaitS,
+  type JudgeInput,
+  type Judgement,
+  type PhaseDefinition,
+  settingOf,
+  WAIT,
+} from '../phase.js';
 import { answered } from '../probe-set.js';
 import { httpProbe, origin } from '../specs.js';
 import type { RouteFacts, Signal } from '../types.js';
@@ -55,9 +62,12 @@ export function serviceUrl(f: RouteFacts): string | undefined {
   return `${origin('http', `${b.service}.${b.namespace}.svc.${f.clusterDomain}`, b.servicePortNumber)}${f.target.path}`;
 }
 
-/** The backend speaks TLS (route says HTTPS/GRPCS): its plain-HTTP probe failing is expected. */
+/**
+ * The backend speaks TLS (the proxy sends HTTPS/GRPCS, a BackendTLSPolicy applies, or ingress-nginx passes the
+ * client's TLS through): its plain-HTTP probe failing is expected.
+ */
 export function backendIsTls(f: RouteFacts): boolean {
-  return /^(https|grpcs)$/i.test(f.backend?.protocol ?? '');
+  return /^(https|grpcs|tls|passthrough)$/i.test(f.backend?.protocol ?? '');
 }
 
 export const ids = {
@@ -207,6 +217,7 @@ export const clusterPhase: PhaseDefinition = {
             direct: true,
             evidence: [id],
             summary: `${where} takes ${r.timings.firstByteMs} ms to its first byte, longer than the controller's proxy-read-timeout of ${f.proxyReadTimeoutS} s (${f.proxyReadTimeoutSource})`,
+            settings: [settingOf.readTimeout(f)],
           });
         }
         if (r.headerBytes > f.proxyBufferBytes) {
@@ -216,6 +227,7 @@ export const clusterPhase: PhaseDefinition = {
             direct: true,
             evidence: [id],
             summary: `${where} answers with ${r.headerBytes} bytes of response headers, more than the controller's proxy-buffer-size of ${f.proxyBufferBytes} bytes (${f.proxyBufferSource})`,
+            settings: [settingOf.bufferSize(f)],
           });
         }
         return;
@@ -258,6 +270,7 @@ export const clusterPhase: PhaseDefinition = {
               direct: true,
               evidence: [plain?.id ?? id, id],
               summary: `the route sends HTTPS (${f.backend?.protocolSource}) but ${where} speaks plain HTTP`,
+              settings: settingOf.backendProtocol(f),
             });
           } else {
             signals.push({
@@ -277,6 +290,7 @@ export const clusterPhase: PhaseDefinition = {
                 direct: true,
                 evidence: [id],
                 summary: `${where} accepted the connection but sent no first byte within ${wait} s, longer than the controller's proxy-read-timeout of ${f.proxyReadTimeoutS} s (${f.proxyReadTimeoutSource})`,
+                settings: [settingOf.readTimeout(f)],
               });
             } else {
               notes.push(`${where} sent no first byte within ${wait} s`);
@@ -378,6 +392,7 @@ function protocolMismatch(f: RouteFacts, where: string, evidence: string[]): Sig
     direct: true,
     evidence,
     summary: `${where} speaks HTTPS (the HTTPS probe answers, plain HTTP fails) but the route sends ${f.backend?.protocol ?? 'HTTP'} (${f.backend?.protocolSource ?? 'default'})`,
+    settings: settingOf.backendProtocol(f),
   };
 }
 

@@ -1,5 +1,12 @@
 import type { HttpResult } from '../../probes/types.js';
-import { hostHeader, type JudgeInput, type Judgement, type PhaseDefinition, WAIT } from '../phase.js';
+import {
+  hostHeader,
+  type JudgeInput,
+  type Judgement,
+  type PhaseDefinition,
+  settingOf,
+  WAIT,
+} from '../phase.js';
 import { answered, ok2xx3xx } from '../probe-set.js';
 import { httpProbe, origin } from '../specs.js';
 import type { RouteFacts, Signal } from '../types.js';
@@ -177,6 +184,7 @@ export const loadBalancerPhase: PhaseDefinition = {
           direct: true,
           evidence: [...evidence, ...hcBad, ...npAnswered.map((x) => x.id)],
           summary: `${desc}, while the NodePort answers ${answerText(npAnswered[0]?.r)} from inside: the LB's health check ${f.controller.healthCheck?.path} fails, so it has no healthy backend`,
+          settings: settingOf.healthCheck(f),
         });
       } else if (!exhausted && npAnswered.length > 0) {
         signals.push({

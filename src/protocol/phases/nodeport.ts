@@ -1,5 +1,12 @@
 import type { HttpResult, VantageSpec } from '../../probes/types.js';
-import { hostHeader, type JudgeInput, type Judgement, type PhaseDefinition, WAIT } from '../phase.js';
+import {
+  hostHeader,
+  type JudgeInput,
+  type Judgement,
+  type PhaseDefinition,
+  settingOf,
+  WAIT,
+} from '../phase.js';
 import { answered, ok2xx3xx } from '../probe-set.js';
 import { conntrackProbes, httpProbe, origin } from '../specs.js';
 import type { RouteFacts, Signal } from '../types.js';
@@ -145,6 +152,7 @@ export const nodePortPhase: PhaseDefinition = {
           direct: true,
           evidence: [id],
           summary: `the load balancer's health check ${f.controller?.healthCheck?.path} (${f.controller?.healthCheck?.source}) gets HTTP ${r.status} at node ${node}'s port: the LB marks every node unhealthy`,
+          settings: settingOf.healthCheck(f),
         });
       } else if (!answered(r)) {
         notes.push(`health check at node ${node}: ${r.outcome}`);

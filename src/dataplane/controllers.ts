@@ -1,89 +1,13 @@
 /**
- * Recognising ingress controllers and Gateway data planes from the objects that run them.
- * Known implementations by their well-known labels, images and controller names; anything else is
- * recognised from IngressClass.spec.controller / GatewayClass.spec.controllerName and container args.
+ * Recognising ingress controllers and Gateway data planes from the objects that run them: known implementations
+ * by the labels, images and controller names their family files declare (families/); anything else from
+ * IngressClass.spec.controller / GatewayClass.spec.controllerName and container args.
  */
 import type { V1Pod, V1Service, V1ServicePort } from '@kubernetes/client-node';
-import type { ClusterSnapshot, Gateway } from '../cluster/types.js';
-import { arr, isStringMap, type NsIndex, nsOf, type PodIndex } from './indexes.js';
-import type { ControllerInfo, Route } from './types.js';
-
-export interface ControllerFamily {
-  family: string;
-  /** Values of app.kubernetes.io/name, app, app.kubernetes.io/instance or k8s-app that identify it. */
-  names: string[];
-  /** Substrings of container images that identify it. */
-  images: string[];
-  /** IngressClass spec.controller values it implements. */
-  ingressControllers: string[];
-  /** GatewayClass spec.controllerName values (prefix match) it implements. */
-  gatewayControllers: string[];
-}
-
-export const CONTROLLER_FAMILIES: readonly ControllerFamily[] = [
-  {
-    family: 'ingress-nginx',
-    names: [
-      'ingress-nginx',
-      'nginx-ingress',
-      'nginx-ingress-controller',
-      'rke2-ingress-nginx',
-      'ingress-nginx-controller',
-    ],
-    images: ['ingress-nginx/controller', 'nginx-ingress-controller', 'nginx/nginx-ingress'],
-    ingressControllers: ['k8s.io/ingress-nginx', 'nginx.org/ingress-controller'],
-    gatewayControllers: ['gateway.nginx.org/'],
-  },
-  {
-    family: 'traefik',
-    names: ['traefik'],
-    images: ['traefik'],
-    ingressControllers: ['traefik.io/ingress-controller'],
-    gatewayControllers: ['traefik.io/gateway-controller'],
-  },
-  {
-    family: 'haproxy',
-    names: ['haproxy-ingress', 'kubernetes-ingress', 'haproxy-ingress-controller'],
-    images: ['haproxy-ingress', 'haproxytech/kubernetes-ingress'],
-    ingressControllers: ['haproxy-ingress.github.io/controller', 'haproxy.org/ingress-controller'],
-    gatewayControllers: ['haproxy.org/gateway-controller'],
-  },
-  {
-    family: 'contour',
-    names: ['contour'],
-    images: ['projectcontour/contour'],
-    ingressControllers: ['projectcontour.io/contour', 'projectcontour.io/ingress-controller'],
-    gatewayControllers: ['projectcontour.io/'],
-  },
-  {
-    family: 'envoy-gateway',
-    names: ['envoy-gateway', 'envoy'],
-    images: ['envoyproxy/envoy', 'envoyproxy/gateway'],
-    ingressControllers: [],
-    gatewayControllers: ['gateway.envoyproxy.io/'],
-  },
-  {
-    family: 'istio',
-    names: ['istio-ingressgateway', 'istio-ingress'],
-    images: ['istio/proxyv2'],
-    ingressControllers: ['istio.io/ingress-controller'],
-    gatewayControllers: ['istio.io/'],
-  },
-  {
-    family: 'kong',
-    names: ['kong', 'ingress-kong', 'kong-gateway'],
-    images: ['kong/kubernetes-ingress-controller', 'kong:', 'kong/kong-gateway'],
-    ingressControllers: ['ingress-controllers.konghq.com/kong'],
-    gatewayControllers: ['konghq.com/'],
-  },
-  {
-    family: 'cilium',
-    names: ['cilium-ingress', 'cilium-gateway'],
-    images: [],
-    ingressControllers: ['cilium.io/ingress-controller'],
-    gatewayControllers: ['io.cilium/'],
-  },
-];
+import { arr, isStringMap, nsOf } from '../graph/indexes.js';
+import type { Route, RouteGraph } from '../graph/types.js';
+import { FAMILIES } from './families/index.js';
+import type { ControllerInfo, FamilyId } from './types.js';
 
 const NAME_LABELS = ['app.kubernetes.io/name', 'app', 'app.kubernetes.io/instance', 'k8s-app', 'name'];
 
@@ -93,7 +17,7 @@ const OWNING_GATEWAY_NAME = 'gateway.envoyproxy.io/owning-gateway-name';
 const OWNING_GATEWAY_NAMESPACE = 'gateway.envoyproxy.io/owning-gateway-namespace';
 
 export interface ControllerSignals {
-  family?: string;
+  family?: FamilyId;
   evidence: string[];
   /** Gateways ("namespace/name") named by labels. */
   gateways: string[];
@@ -158,9 +82,9 @@ export function controllerSignals(service: V1Service, pods: V1Pod[]): Controller
     for (const key of NAME_LABELS) {
       const v = labels[key];
       if (typeof v !== 'string' || !v) continue;
-      const fam = CONTROLLER_FAMILIES.find((f) => f.names.includes(v));
+      const fam = FAMILIES.find((f) => f.identity.names.includes(v));
       if (fam && !s.family) {
-        s.family = fam.family;
+        s.family = fam.id;
         s.evidence.push(`label ${key}=${v}`);
       }
     }
@@ -169,9 +93,9 @@ export function controllerSignals(service: V1Service, pods: V1Pod[]): Controller
     for (const c of containersOf(p)) {
       const image = typeof c.image === 'string' ? c.image : '';
       if (!s.family) {
-        const fam = CONTROLLER_FAMILIES.find((f) => f.images.some((i) => image.includes(i)));
+        const fam = FAMILIES.find((f) => f.identity.images.some((i) => image.includes(i)));
         if (fam) {
-          s.family = fam.family;
+          s.family = fam.id;
           s.evidence.push(`image ${image}`);
         }
       }
@@ -206,25 +130,24 @@ export function isController(s: ControllerSignals): boolean {
   return s.family !== undefined || s.gateways.length > 0 || s.evidence.length > 0;
 }
 
-export function familyImplementsIngressController(family: string | undefined, controller: string): boolean {
-  const f = CONTROLLER_FAMILIES.find((x) => x.family === family);
-  return f?.ingressControllers.includes(controller) ?? false;
+/** The family that implements an IngressClass spec.controller. */
+export function familyOfIngressController(controller: string): FamilyId | undefined {
+  return FAMILIES.find((f) => f.identity.ingressControllers.includes(controller))?.id;
 }
 
-export function familyImplementsGatewayController(
-  family: string | undefined,
-  controllerName: string,
-): boolean {
-  const f = CONTROLLER_FAMILIES.find((x) => x.family === family);
-  return f?.gatewayControllers.some((prefix) => controllerName.startsWith(prefix)) ?? false;
+/** The family that implements a GatewayClass controllerName (prefix match). */
+export function familyOfGatewayController(controllerName: string): FamilyId | undefined {
+  return FAMILIES.find((f) => f.identity.gatewayControllers.some((p) => controllerName.startsWith(p)))?.id;
+}
+
+/** Every label value that names a known in-cluster implementation (for a label selector of the narrow reads). */
+export function controllerNames(): string[] {
+  return [...new Set(FAMILIES.flatMap((f) => f.identity.names))];
 }
 
 /** The ingress controller / Gateway data plane Services of a snapshot, and which of them carry a route. */
-export function controllerIndex(
-  snapshot: ClusterSnapshot,
-  pods: PodIndex,
-  gateways: NsIndex<Gateway>,
-): (route?: Route) => ControllerInfo[] {
+export function controllerIndex(graph: RouteGraph): (route?: Route) => ControllerInfo[] {
+  const snapshot = graph.snapshot;
   let controllers: ControllerInfo[] | undefined;
   function findControllers(): ControllerInfo[] {
     const out: ControllerInfo[] = [];
@@ -233,14 +156,19 @@ export function controllerIndex(
       if (type !== 'LoadBalancer' && type !== 'NodePort') continue;
       const selector = svc.spec?.selector;
       const svcPods =
-        isStringMap(selector) && Object.keys(selector).length > 0 ? pods.matching(nsOf(svc), selector) : [];
+        isStringMap(selector) && Object.keys(selector).length > 0
+          ? graph.podsMatching(nsOf(svc), selector)
+          : [];
       const sig = controllerSignals(svc, svcPods);
       if (!isController(sig)) continue;
       const classes = new Set<string>();
       for (const c of snapshot.ingressClasses) {
         const ctl = c.spec?.controller;
         if (!ctl || !c.metadata?.name) continue;
-        if (sig.controllerClassArgs.includes(ctl) || familyImplementsIngressController(sig.family, ctl)) {
+        if (
+          sig.controllerClassArgs.includes(ctl) ||
+          (sig.family && familyOfIngressController(ctl) === sig.family)
+        ) {
           classes.add(c.metadata.name);
         }
       }
@@ -250,14 +178,15 @@ export function controllerIndex(
         if (
           name &&
           typeof gc.spec?.controllerName === 'string' &&
-          familyImplementsGatewayController(sig.family, gc.spec.controllerName)
+          sig.family &&
+          familyOfGatewayController(gc.spec.controllerName) === sig.family
         ) {
           classes.add(name);
         }
       }
       for (const g of sig.gateways) {
         const slash = g.indexOf('/');
-        const cls = gateways.get(g.slice(0, slash), g.slice(slash + 1))?.spec?.gatewayClassName;
+        const cls = graph.gateway(g.slice(0, slash), g.slice(slash + 1))?.spec?.gatewayClassName;
         if (cls) classes.add(cls);
       }
       const lb = arr<{ ip?: string; hostname?: string }>(svc.status?.loadBalancer?.ingress)[0];

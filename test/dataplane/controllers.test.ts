@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { V1Pod, V1Service } from '@kubernetes/client-node';
 import { snapshotFromObjects } from '../../src/cluster/parse.js';
+import { buildDataPlane } from '../../src/dataplane/build.js';
+import { controllerSignals } from '../../src/dataplane/controllers.js';
 import { buildGraph } from '../../src/graph/build.js';
-import { controllerSignals } from '../../src/graph/controllers.js';
 
 function service(name: string, ns: string, type: string, selector: Record<string, string>, labels = {}) {
   return {
@@ -78,14 +79,18 @@ describe('ingress controller identification', () => {
       ),
     );
     assert.deepEqual(
-      g.controllersFor().map((c) => [c.service.metadata?.name, c.family, c.classes]),
+      buildDataPlane(g)
+        .controllers()
+        .map((c) => [c.service.metadata?.name, c.family, c.classes]),
       [
         ['traefik', 'traefik', ['traefik']],
         ['custom', 'ingress-nginx', ['internal', 'legacy']],
       ],
     );
     const names = (host: string) =>
-      g.controllersFor(g.resolve(host, '/')?.route).map((c) => c.service.metadata?.name);
+      ((r) => (r ? buildDataPlane(g).controllersFor(r) : []))(g.resolve(host, '/')?.route).map(
+        (c) => c.service.metadata?.name,
+      );
     assert.deepEqual(names('a.test'), ['traefik']);
     assert.deepEqual(names('b.test'), ['custom']);
     assert.deepEqual(names('c.test'), ['custom']);
@@ -108,7 +113,7 @@ describe('ingress controller identification', () => {
         ),
       ]),
     );
-    const cs = g.controllersFor();
+    const cs = buildDataPlane(g).controllers();
     assert.equal(cs.length, 1);
     assert.equal(cs[0].family, undefined);
     assert.deepEqual(cs[0].classes, []);
@@ -152,7 +157,9 @@ describe('ingress controller identification', () => {
     const route = g.resolve('r.test', '/')?.route;
     assert.equal(route?.className, 'istio');
     assert.deepEqual(
-      g.controllersFor(route).map((c) => [c.service.metadata?.name, c.gateways, c.classes]),
+      buildDataPlane(g)
+        .controllersFor(route as NonNullable<typeof route>)
+        .map((c) => [c.service.metadata?.name, c.gateways, c.classes]),
       [['web-istio', ['gw/web'], ['istio']]],
     );
   });
@@ -203,7 +210,7 @@ describe('controllerSignals on malformed input', () => {
         },
       ]),
     );
-    const controllers = g.controllersFor();
+    const controllers = buildDataPlane(g).controllers();
     assert.equal(controllers.length, 1);
     assert.equal(controllers[0].family, 'ingress-nginx');
     assert.equal(controllers[0].pods.length, 1);
