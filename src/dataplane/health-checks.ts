@@ -32,6 +32,10 @@ export interface LbHealthCheck {
   route?: Route;
   /** Where the path comes from. */
   from: Provenance;
+  protocol?: string;
+  intervalS?: number;
+  /** Where the protocol and interval come from. */
+  parts?: HealthCheckValue['parts'];
 }
 
 const ALB_PATH = `${ALB_PREFIX}healthcheck-path`;
@@ -86,6 +90,7 @@ export function lbHealthChecks(graph: RouteGraph, dataplane: DataPlane): LbHealt
         if (path === undefined && grpc) continue;
         const object = onService ? graph.ref('Service', svc) : route.ref;
         push({
+          ...albExtras(graph, svc, route),
           provider: 'aws-alb',
           service: svc,
           path: path ?? '/',
@@ -165,13 +170,63 @@ export function lbHealthChecks(graph: RouteGraph, dataplane: DataPlane): LbHealt
   return out;
 }
 
+/** ALB health-check protocol and interval (Service annotation over Ingress annotation), with provenance. */
+function albExtras(
+  graph: RouteGraph,
+  svc: V1Service,
+  route: Route,
+): Pick<LbHealthCheck, 'protocol' | 'intervalS' | 'parts'> {
+  const svcAnn = svc.metadata?.annotations ?? {};
+  const pick = (key: string): { raw: string; from: Provenance } | undefined => {
+    const onSvc = svcAnn[key];
+    if (onSvc !== undefined) return { raw: onSvc, from: annotation(graph.ref('Service', svc), key, onSvc) };
+    const onRoute = route.annotations[key];
+    return onRoute !== undefined ? { raw: onRoute, from: annotation(route.ref, key, onRoute) } : undefined;
+  };
+  const out: Pick<LbHealthCheck, 'protocol' | 'intervalS' | 'parts'> = {};
+  const parts: NonNullable<LbHealthCheck['parts']> = {};
+  const proto = pick(ALB_PROTOCOL);
+  if (proto) {
+    out.protocol = proto.raw.toUpperCase();
+    parts.protocol = proto.from;
+  }
+  const interval = pick(ALB_INTERVAL);
+  const n = Number(interval?.raw);
+  if (interval && Number.isFinite(n) && n > 0) {
+    out.intervalS = n;
+    parts.interval = interval.from;
+  }
+  if (parts.protocol || parts.interval) out.parts = parts;
+  return out;
+}
+
 function gkeHealthCheck(graph: RouteGraph, svc: V1Service, sp: V1ServicePort, route: Route): LbHealthCheck {
   const found = backendConfigFor({ graph }, svc, sp);
   const requestPath = found?.bc.spec?.healthCheck?.requestPath;
   const ns = svc.metadata?.namespace ?? 'default';
   if (found && requestPath) {
     const object = graph.ref('BackendConfig', found.bc);
+    const hc = found.bc.spec?.healthCheck;
+    const extras: Pick<LbHealthCheck, 'protocol' | 'intervalS' | 'parts'> = {};
+    const parts: NonNullable<LbHealthCheck['parts']> = {};
+    if (typeof hc?.type === 'string') {
+      extras.protocol = hc.type.toUpperCase();
+      parts.protocol = { kind: 'field', object, path: 'spec.healthCheck.type', raw: hc.type };
+    }
+    if (typeof hc?.checkIntervalSec === 'number') {
+      extras.intervalS = hc.checkIntervalSec;
+      parts.interval = {
+        kind: 'field',
+        object,
+        path: 'spec.healthCheck.checkIntervalSec',
+        raw: String(hc.checkIntervalSec),
+      };
+    }
+    if (typeof hc?.port === 'number')
+      parts.port = { kind: 'field', object, path: 'spec.healthCheck.port', raw: String(hc.port) };
+    if (parts.protocol || parts.interval || parts.port) extras.parts = parts;
     return {
+      ...extras,
       provider: 'gke',
       service: svc,
       servicePort: sp,
@@ -217,13 +272,9 @@ export function healthCheckSetting(hc: LbHealthCheck, graph: RouteGraph): Settin
     service: graph.ref('Service', hc.service),
   };
   if (hc.path !== undefined) value.path = hc.path;
-  if (hc.provider === 'aws-alb' && hc.route) {
-    const svcAnn = hc.service.metadata?.annotations ?? {};
-    const proto = svcAnn[ALB_PROTOCOL] ?? hc.route.annotations[ALB_PROTOCOL];
-    if (proto) value.protocol = proto.toUpperCase();
-    const interval = Number(svcAnn[ALB_INTERVAL] ?? hc.route.annotations[ALB_INTERVAL]);
-    if (Number.isFinite(interval) && interval > 0) value.intervalS = interval;
-  }
+  if (hc.protocol !== undefined) value.protocol = hc.protocol;
+  if (hc.intervalS !== undefined) value.intervalS = hc.intervalS;
+  if (hc.parts) value.parts = hc.parts;
   return { value, from: hc.from };
 }
 

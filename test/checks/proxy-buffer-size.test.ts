@@ -1,5 +1,3 @@
-import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { proxyBufferSize } from '../../src/checks/proxy-buffer-size.js';
 import { tableTest } from './harness.js';
 import { configMap, nginxController, TIMEOUTS, webApp } from './objects.js';
