@@ -48,7 +48,8 @@ const CONTAINER: KeepMap = {
   image: ALL,
   args: ALL,
   command: ALL,
-  env: [{ name: ALL, value: ALL }],
+  // valueFrom: the data-plane model expands $(VAR) in arguments as the kubelet does (fieldRefs, ConfigMap keys).
+  env: [{ name: ALL, value: ALL, valueFrom: ALL }],
   envFrom: ALL,
   ports: ALL,
   readinessProbe: ALL,
@@ -62,6 +63,7 @@ const POD_SPEC: KeepMap = {
   containers: [CONTAINER],
   initContainers: [CONTAINER],
   nodeName: ALL,
+  serviceAccountName: ALL,
   hostNetwork: ALL,
   terminationGracePeriodSeconds: ALL,
 };

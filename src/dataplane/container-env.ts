@@ -38,8 +38,6 @@ function fieldValue(path: string, ctx: ContainerEnvContext): string | undefined 
       return p.metadata?.namespace ?? 'default';
     case 'metadata.name':
       return real ? p.metadata?.name : undefined;
-    case 'metadata.uid':
-      return real ? p.metadata?.uid : undefined;
     case 'spec.nodeName':
       return real ? p.spec?.nodeName : undefined;
     case 'spec.serviceAccountName':

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { writeCluster } from '../../bench/synthetic.js';
-import { runChecks } from '../../src/checks/index.js';
+import { checkErrors, checkInput, runChecks } from '../../src/checks/runner.js';
 import { FileSource } from '../../src/cluster/files.js';
 import { keptPath, LAST_APPLIED, reduceObject } from '../../src/cluster/reduce.js';
 import type { ClusterSnapshot } from '../../src/cluster/types.js';
@@ -25,6 +25,10 @@ const MANIFESTS = [
   'graph/shop.yaml',
   'report/audit-input.yaml',
   'lab-api/objects.json',
+  'dataplane/ingress-nginx-chart.yaml',
+  'dataplane/envoy-gateway.yaml',
+  'dataplane/aws-alb.yaml',
+  'dataplane/gke-backendconfig.yaml',
 ].map((f) => path.join(FIXTURES, f));
 
 async function read(file: string, reduce: boolean, live: boolean): Promise<ClusterSnapshot> {
@@ -35,8 +39,8 @@ async function read(file: string, reduce: boolean, live: boolean): Promise<Clust
 
 /** Findings and warnings of a snapshot, as audit would give them. */
 function audit(s: ClusterSnapshot) {
-  const { findings, failures } = runChecks(buildGraph(s));
-  return { findings, failures, warnings: s.warnings };
+  const { findings, runs } = runChecks(checkInput(buildGraph(s)));
+  return { findings, failures: checkErrors(runs), warnings: s.warnings };
 }
 
 describe('reduce: the typed subset audit keeps', () => {
@@ -129,7 +133,7 @@ describe('reduce: every fixture gives the same findings reduced, and the checks 
         const reduced = await read(file, true, live);
         assert.deepEqual(audit(reduced), audit(whole));
         const { snapshot, reads } = recordReads(await read(file, false, live));
-        runChecks(buildGraph(snapshot));
+        runChecks(checkInput(buildGraph(snapshot)));
         assertReadsKept(reads, `${path.basename(file)}: `);
       });
     }

@@ -2,7 +2,7 @@
  * Holds the checks to the typed subset audit's readers keep (src/cluster/reduce.ts):
  *
  *   const { snapshot, reads } = recordReads(fullSnapshot);   // objects wrapped in recording proxies
- *   runChecks(buildGraph(snapshot));
+ *   runChecks(checkInput(buildGraph(snapshot)));
  *   assertReadsKept(reads);          // fails on any member read that the reduction drops
  *
  * With `snapshotFromObjects(objects, origins, { reduce: true })` the same input as audit's readers keep it, to
