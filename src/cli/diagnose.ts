@@ -1,6 +1,7 @@
 import { connect, KubeError } from '../cluster/kube.js';
 import { RouteNotFound } from '../cluster/narrow.js';
 import { diagnose } from '../protocol/diagnose.js';
+import { PHASES } from '../protocol/phases/index.js';
 import { parseTarget, TargetError } from '../protocol/target.js';
 import type { Diagnosis } from '../protocol/types.js';
 import { renderDiagnosisHtml } from '../report/diagnose-html.js';
@@ -170,17 +171,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   process.once('SIGTERM', onSignal);
   let timer: NodeJS.Timeout | undefined;
   try {
-    for (const p of [1, 2, 3, 4, 5] as const) {
-      const titles = [
-        'Inside the cluster',
-        'The Service glue',
-        'The NodePort',
-        'The load balancer',
-        'The internet',
-      ];
-      const ids = ['cluster', 'service', 'nodeport', 'loadbalancer', 'internet'] as const;
-      progress.phaseStarted({ id: ids[p - 1], number: p, title: titles[p - 1] ?? '' });
-    }
+    for (const p of PHASES) progress.phaseStarted({ id: p.id, number: p.number, title: p.title });
     const work = diagnose({
       kube,
       target,

@@ -165,21 +165,53 @@ export function buildDataPlane(graph: RouteGraph): DataPlane {
   const familySettings = new Map<object, Read>();
   const familySettingsByBackend = new Map<object, Map<RouteBackend | undefined, Read>>();
 
-  function identify(route: Route): { family?: FamilyId; evidence?: string } {
-    if (route.source.kind === 'Ingress') {
-      const cls = route.className;
-      const ctl = cls ? ingressClasses.get(cls)?.spec?.controller : undefined;
-      const byClass = ctl ? familyOfIngressController(ctl) : undefined;
-      if (byClass) return { family: byClass, evidence: `IngressClass ${cls} (controller ${ctl})` };
-      const lower = (cls ?? '').toLowerCase();
+  type Identity = { family?: FamilyId; evidence?: string };
+  const NONE: Identity = {};
+  // Shared per class name, per route object and per controller: routes of one Ingress, and Ingresses of one
+  // class, are identified once.
+  const byIngressClass = new Map<string, Identity>();
+  const byObject = new Map<object, Identity>();
+  const byController = new Map<object, Identity>();
+
+  function ingressIdentity(route: Route): Identity {
+    const cls = route.className;
+    if (cls !== undefined) {
+      let id = byIngressClass.get(cls);
+      if (!id) {
+        const ctl = ingressClasses.get(cls)?.spec?.controller;
+        const fam = ctl ? familyOfIngressController(ctl) : undefined;
+        const lower = cls.toLowerCase();
+        const hinted = fam ? undefined : FAMILIES.find((f) => f.ingressHints?.className?.(lower));
+        id = fam
+          ? { family: fam, evidence: `IngressClass ${cls} (controller ${ctl})` }
+          : hinted
+            ? { family: hinted.id, evidence: `class name ${cls}` }
+            : NONE;
+        byIngressClass.set(cls, id);
+      }
+      if (id !== NONE) return id;
+    }
+    const obj = route.source.obj;
+    let id = byObject.get(obj);
+    if (!id) {
+      id = NONE;
       const keys = Object.keys(route.annotations);
       for (const f of FAMILIES) {
-        const h = f.ingressHints;
-        if (!h) continue;
-        if (lower && h.className?.(lower)) return { family: f.id, evidence: `class name ${cls}` };
-        const prefix = h.annotationPrefixes?.find((p) => keys.some((k) => k.startsWith(p)));
-        if (prefix) return { family: f.id, evidence: `annotations ${prefix}*` };
+        const prefix = f.ingressHints?.annotationPrefixes?.find((p) => keys.some((k) => k.startsWith(p)));
+        if (prefix) {
+          id = { family: f.id, evidence: `annotations ${prefix}*` };
+          break;
+        }
       }
+      byObject.set(obj, id);
+    }
+    return id;
+  }
+
+  function identify(route: Route): Identity {
+    if (route.source.kind === 'Ingress') {
+      const id = ingressIdentity(route);
+      if (id !== NONE) return id;
     } else {
       for (const a of route.gateways ?? []) {
         const byClass = a.className ? gatewayClassFamily(a.className) : undefined;
@@ -187,15 +219,18 @@ export function buildDataPlane(graph: RouteGraph): DataPlane {
       }
     }
     const c = controllersFor(route).find((x) => x.family);
-    if (c?.family) {
+    if (!c?.family) return NONE;
+    let id = byController.get(c);
+    if (!id) {
       const svc = `${c.service.metadata?.namespace}/${c.service.metadata?.name}`;
-      return { family: c.family, evidence: `controller Service ${svc} (${(c.evidence ?? []).join(', ')})` };
+      id = { family: c.family, evidence: `controller Service ${svc} (${(c.evidence ?? []).join(', ')})` };
+      byController.set(c, id);
     }
-    return {};
+    return id;
   }
 
-  const byGatewayClass = new Map<string, { family?: FamilyId; evidence?: string } | undefined>();
-  function gatewayClassFamily(cls: string): { family?: FamilyId; evidence?: string } | undefined {
+  const byGatewayClass = new Map<string, Identity | undefined>();
+  function gatewayClassFamily(cls: string): Identity | undefined {
     if (!byGatewayClass.has(cls)) {
       const name = gatewayClasses.get(cls)?.spec?.controllerName;
       const fam = name ? familyOfGatewayController(name) : undefined;
@@ -248,6 +283,28 @@ export function buildDataPlane(graph: RouteGraph): DataPlane {
     if (family) model.family = family;
     if (evidence) model.familyEvidence = evidence;
     return model;
+  }
+
+  // Ingress routes of object-scoped families: the family's settings and defaults of the route's object, merged.
+  const merged = new Map<object, Settings | null>();
+  function objectSettings(route: Route): Settings | undefined {
+    const obj = route.source.obj;
+    let m = merged.get(obj);
+    if (m === undefined) {
+      m = null;
+      const family = familyInfo(route).family;
+      const def = family ? familyDef(family) : undefined;
+      if (!def) m = {};
+      else if (def.scope !== 'backend') {
+        const found = familyRead(def, route, controllersFor(route), undefined).settings;
+        m = {};
+        const set = m as Record<string, Setting>;
+        for (const d of def.defaults) set[d.setting] = defaultSetting(d);
+        Object.assign(m, found);
+      }
+      merged.set(obj, m);
+    }
+    return m ?? undefined;
   }
 
   function familyRead(
@@ -423,16 +480,8 @@ export function buildDataPlane(graph: RouteGraph): DataPlane {
     setting<K extends SettingId>(route: Route, id: K, backend?: RouteBackend) {
       type S = Setting<SettingValues[K]> | undefined;
       if (route.source.kind === 'Ingress' && !PER_ROUTE.has(id)) {
-        const family = familyInfo(route).family;
-        if (!family) return undefined;
-        const def = familyDef(family);
-        if (def.scope !== 'backend') {
-          const read = familyRead(def, route, controllersFor(route), undefined);
-          const found = read.settings[id] as S;
-          if (found) return found;
-          const d = def.defaults.find((x) => x.setting === id);
-          return (d ? defaultSetting(d) : undefined) as S;
-        }
+        const own = objectSettings(route);
+        if (own) return own[id] as S;
       }
       if (route.source.kind !== 'Ingress' && id === 'read-timeout') {
         const family = familyInfo(route).family;

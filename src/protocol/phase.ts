@@ -1,8 +1,23 @@
+import type { Hop } from '../causes/types.js';
 import type { Finding } from '../checks/types.js';
 import { SETTING_LABELS, settingValueText } from '../dataplane/provenance.js';
 import type { SettingEvidence } from '../dataplane/types.js';
+import type { HttpResult } from '../probes/types.js';
+import type { ClusterObservations } from './phases/cluster.js';
+import type { InternetObservations } from './phases/internet.js';
+import type { LoadBalancerObservations } from './phases/loadbalancer.js';
+import type { NodePortObservations } from './phases/nodeport.js';
+import type { ServiceObservations } from './phases/service.js';
 import type { ProbeSet } from './probe-set.js';
-import type { PhaseId, PhaseStatus, ProbeRecord, ProbeSpec, RouteFacts, Signal } from './types.js';
+import type {
+  PhaseId,
+  PhaseResult,
+  PhaseStatus,
+  ProbeRecord,
+  ProbeSpec,
+  RouteFacts,
+  Signal,
+} from './types.js';
 
 /** Which vantages this diagnosis has (decided before planning; pods may be disabled or forbidden). */
 export interface Vantages {
@@ -16,34 +31,79 @@ export interface Vantages {
   nodesNotCovered?: string[];
 }
 
-/** Everything a judge may look at: the facts, every probe of the diagnosis, and the static findings. */
+/** What each phase learnt, typed, for the phases after it and the verdict (never found by probe id). */
+export interface PhaseObservations {
+  cluster: ClusterObservations;
+  service: ServiceObservations;
+  nodeport: NodePortObservations;
+  loadbalancer: LoadBalancerObservations;
+  internet: InternetObservations;
+}
+
+/** Everything a judge may look at: the facts, every probe, the static findings, and what earlier phases saw. */
 export interface JudgeInput {
   facts: RouteFacts;
   probes: ProbeSet;
   vantages: Vantages;
   findings: Finding[];
+  /** The observations of the phases judged before this one (phases are judged in their order). */
+  observed: Partial<PhaseObservations>;
 }
 
-export interface Judgement {
+export interface Judgement<O = unknown> {
   status: PhaseStatus;
   summary: string;
   signals: Signal[];
   skippedReason?: string;
+  /** What the phase measured, for later phases and the verdict. */
+  observations: O;
+}
+
+/** What a phase's explanation says, for --explain and the reports. */
+export interface PhaseExplanation {
+  /** What the phase does, in one sentence. */
+  does: string;
+  /** What a pass means, in the seed's spirit. */
+  ifPass: string;
+  /** What a failure means and where to look. */
+  ifFail: string;
+  /** What is left unknown when the phase could not run. */
+  ifSkipped: string;
+}
+
+/** Whether a hop was tested, and the note the hop table shows for it. */
+export interface HopEvidence {
+  tested: boolean;
+  note?: string;
 }
 
 /**
  * A phase DECLARES its probes (plan) and how they are judged (judge); the runner executes, the verdict
- * decides. Plans and judges are pure, so phases are tested with recorded probes and no network.
+ * decides. Plans and judges are pure, so phases are tested with recorded probes and no network. Everything
+ * about a phase is here: its place in the order (number), title, what it proves, its explanations, the hops a
+ * pass clears and what it says about them.
  */
-export interface PhaseDefinition {
-  id: PhaseId;
+export interface PhaseDefinition<K extends PhaseId = PhaseId> {
+  id: K;
   number: 1 | 2 | 3 | 4 | 5;
   title: string;
   proves: string;
+  explain: PhaseExplanation;
+  /** The hops a passing phase clears (and whose evidence it gives). */
+  clears: Hop[];
   plan(facts: RouteFacts, vantages: Vantages): ProbeSpec[];
   /** Evidence read from the Kubernetes API (no exec), as probe records of kind "api". */
   apiEvidence?(facts: RouteFacts): ProbeRecord[];
-  judge(input: JudgeInput): Judgement;
+  judge(input: JudgeInput): Judgement<PhaseObservations[K]>;
+  /** Whether the hop(s) it clears were tested, given its result and every phase's observations. */
+  hop(result: PhaseResult, observed: Partial<PhaseObservations>): HopEvidence;
+}
+
+/** A probe record with its parsed HTTP answer: what observations hold. */
+export interface HttpObservation {
+  id: string;
+  record: ProbeRecord;
+  r: HttpResult;
 }
 
 /** Curl waits (seconds): short, so a silent drop is recognised in ~2 s rather than a proxy's 60 s. */
@@ -99,4 +159,11 @@ export const settingOf = {
 
 export function hostHeader(facts: RouteFacts): string | undefined {
   return facts.target.host ?? facts.route?.host;
+}
+
+/** The HTTP probe of this id as an observation, when it ran and parsed. */
+export function httpObservation(probes: ProbeSet, id: string): HttpObservation | undefined {
+  const record = probes.get(id);
+  const r = probes.http(id);
+  return record && r ? { id, record, r } : undefined;
 }

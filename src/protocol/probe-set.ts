@@ -24,10 +24,6 @@ export class ProbeSet {
     return this.byId.has(id);
   }
 
-  withPrefix(prefix: string): ProbeRecord[] {
-    return this.records.filter((r) => r.id.startsWith(prefix));
-  }
-
   private data(id: string): ProbeData | undefined {
     const d = this.byId.get(id)?.data as ProbeData | undefined;
     return d && typeof d === 'object' && typeof d.kind === 'string' ? d : undefined;

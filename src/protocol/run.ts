@@ -6,12 +6,8 @@ import { shellJoin } from '../probes/shell.js';
 import type { ProbeData } from '../probes/types.js';
 import { vantageId } from '../probes/types.js';
 import { type ExecResult, type Vantage, type VantageProvider, VantageUnavailable } from '../vantage/types.js';
-import type { PhaseDefinition, Vantages } from './phase.js';
-import { clusterPhase } from './phases/cluster.js';
-import { internetPhase } from './phases/internet.js';
-import { loadBalancerPhase } from './phases/loadbalancer.js';
-import { nodePortPhase } from './phases/nodeport.js';
-import { servicePhase } from './phases/service.js';
+import type { PhaseObservations, Vantages } from './phase.js';
+import { PHASES } from './phases/index.js';
 import { ProbeSet } from './probe-set.js';
 import type {
   HopReport,
@@ -25,14 +21,7 @@ import type {
 } from './types.js';
 import { decide } from './verdict.js';
 
-/** The five phases in the seed's order. */
-export const PHASES: readonly PhaseDefinition[] = [
-  clusterPhase,
-  servicePhase,
-  nodePortPhase,
-  loadBalancerPhase,
-  internetPhase,
-];
+export { PHASES };
 
 export interface RunOptions {
   facts: RouteFacts;
@@ -250,16 +239,20 @@ export function judgeAll(o: {
   findings: Finding[];
   onPhase?: (p: PhaseResult) => void;
 }): { phases: PhaseResult[]; signals: Signal[]; verdict: Verdict; hops: HopReport[] } {
+  const observed: Partial<PhaseObservations> = {};
   const input = {
     facts: o.facts,
     probes: new ProbeSet(o.probes),
     vantages: o.vantages,
     findings: o.findings,
+    observed,
   };
   const phases: PhaseResult[] = [];
   const signals: Signal[] = [];
   for (const p of PHASES) {
     const j = p.judge(input);
+    // Later phases and the verdict read what this one saw; phases are judged in their order.
+    (observed as Record<string, unknown>)[p.id] = j.observations;
     const mine = o.probes.filter((r) => r.phase === p.id);
     const result: PhaseResult = {
       id: p.id,
@@ -292,7 +285,6 @@ export function vantagesOf(probes: readonly ProbeRecord[]): Vantages {
   return v;
 }
 
-const ORDER: PhaseId[] = ['cluster', 'service', 'nodeport', 'loadbalancer', 'internet'];
 function phaseOrder(p: PhaseId): number {
-  return ORDER.indexOf(p);
+  return PHASES.findIndex((x) => x.id === p);
 }

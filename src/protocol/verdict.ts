@@ -3,8 +3,7 @@ import { CAUSE_IDS, type CauseId, HOP_NAMES, type Hop } from '../causes/types.js
 import type { Finding } from '../checks/types.js';
 import type { JudgeInput } from './phase.js';
 import { sameAsApp } from './phases/cluster.js';
-import { ids as netIds } from './phases/internet.js';
-import { ids as lbIds } from './phases/loadbalancer.js';
+import { PHASES } from './phases/index.js';
 import { answered } from './probe-set.js';
 import type { HopReport, PhaseResult, RouteFacts, Signal, Verdict } from './types.js';
 
@@ -114,9 +113,9 @@ export function fillPlaceholders(text: string, f: RouteFacts): string {
   return text.replace(/<([a-z-]+)>/g, (m, k: string) => values[k] ?? m);
 }
 
-/** The status the user got (URL as fetched, else through the LB with Host). */
+/** What the user got: the URL as fetched, else the LB with the Host header. */
 function userAnswer(input: JudgeInput) {
-  return input.probes.http(netIds.url) ?? input.probes.http(lbIds.withHost);
+  return input.observed.internet?.url ?? input.observed.loadbalancer?.withHost;
 }
 
 export function decide(input: VerdictInput): { verdict: Verdict; hops: HopReport[] } {
@@ -126,8 +125,10 @@ export function decide(input: VerdictInput): { verdict: Verdict; hops: HopReport
     .filter((p) => p.status === 'skipped' && p.skippedReason)
     .map((p) => `phase ${p.number} (${p.title}): ${p.skippedReason}`);
 
-  const user = userAnswer(input);
-  const userFailed = !!user && (!answered(user) || (user.status >= 500 && !sameAsApp(input, user)));
+  const userSeen = userAnswer(input);
+  const user = userSeen?.r;
+  const cluster = input.observed.cluster;
+  const userFailed = !!user && (!answered(user) || (user.status >= 500 && !sameAsApp(cluster, user)));
   const direct = signals.filter((s) => s.direct);
   // Static findings only explain a symptom nothing measured explains.
   if (direct.length === 0 && userFailed)
@@ -169,7 +170,9 @@ export function decide(input: VerdictInput): { verdict: Verdict; hops: HopReport
       ...base,
       status: 'inconclusive',
       summary: `The URL answers ${answered(user) ? `HTTP ${user.status}` : user.outcome}, but no probe shows where it breaks.`,
-      evidence: [netIds.url, lbIds.withHost].filter((id) => input.probes.has(id)),
+      evidence: [input.observed.internet?.url?.id, input.observed.loadbalancer?.withHost?.id].filter(
+        (id): id is string => id !== undefined,
+      ),
     };
   } else {
     verdict = {
@@ -179,7 +182,7 @@ export function decide(input: VerdictInput): { verdict: Verdict; hops: HopReport
       evidence: input.probes.records.filter((r) => r.ok).map((r) => r.id),
     };
     if (user.status >= 400) {
-      const same = sameAsApp(input, user);
+      const same = sameAsApp(cluster, user);
       verdict.applicationAnswer = {
         status: user.status,
         summary: same
@@ -192,34 +195,19 @@ export function decide(input: VerdictInput): { verdict: Verdict; hops: HopReport
   return { verdict, hops: hopReports(input, verdict, signals) };
 }
 
+/** The hop table: each phase says whether the hops it clears were tested; a hop with a signal failed. */
 function hopReports(input: VerdictInput, v: Verdict, signals: Signal[]): HopReport[] {
-  const { probes } = input;
-  const phase = (id: string) => input.phases.find((p) => p.id === id);
   const failed = new Set<Hop>([...(v.hop ? [v.hop] : []), ...v.also.map((a) => a.hop)]);
   for (const s of signals) failed.add(hopOf(s));
-  const lb = probes.http(lbIds.withHost);
-  const evidence: Record<Hop, { tested: boolean; note?: string }> = {
-    1: { tested: probes.has(netIds.dns) || answered(lb), note: probes.get(netIds.dns)?.summary },
-    2: {
-      tested: answered(lb) || probes.withPrefix('p3.hc.').length > 0,
-      note: lb ? `LB with Host: ${probes.get(lbIds.withHost)?.summary}` : undefined,
-    },
-    3: {
-      tested: phase('nodeport')?.status === 'pass' || phase('nodeport')?.status === 'fail',
-      note: phase('nodeport')?.summary,
-    },
-    4: {
-      tested: phase('service')?.status !== 'skipped' && phase('service')?.status !== undefined,
-      note: phase('service')?.summary,
-    },
-    5: {
-      tested: phase('cluster')?.status === 'pass' || phase('cluster')?.status === 'fail',
-      note: phase('cluster')?.summary,
-    },
-  };
+  const evidence = new Map<Hop, { tested: boolean; note?: string }>();
+  for (const p of PHASES) {
+    const result = input.phases.find((r) => r.id === p.id);
+    const e = result ? p.hop(result, input.observed) : { tested: false };
+    for (const hop of p.clears) evidence.set(hop, e);
+  }
   return ([1, 2, 3, 4, 5] as Hop[]).map((hop) => {
     const fail = failed.has(hop);
-    const e = evidence[hop];
+    const e = evidence.get(hop) ?? { tested: false };
     const status = fail ? 'fail' : e.tested ? 'pass' : 'not-tested';
     const note = fail ? (signals.find((s) => hopOf(s) === hop)?.summary ?? e.note) : e.note;
     const r: HopReport = { hop, name: HOP_NAMES[hop], status };

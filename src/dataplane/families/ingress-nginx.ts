@@ -5,7 +5,7 @@
 import type { V1ConfigMap, V1Pod } from '@kubernetes/client-node';
 import type { ObjectRef } from '../../cluster/types.js';
 import { type ContainerEnvContext, flagValue } from '../container-env.js';
-import { dflt, type FamilyContext, type FamilyDef, type Layer, layered } from '../family.js';
+import { defaultSetting, dflt, type FamilyContext, type FamilyDef, type Layer, layered } from '../family.js';
 import type { ControllerInfo, Provenance, SettingId, Settings, SettingValues } from '../types.js';
 import { parseCount, parseDuration, parseSize, parseText } from '../values.js';
 
@@ -182,6 +182,21 @@ function controllerConfigMap(ctx: FamilyContext): FoundConfigMap | undefined {
   });
 }
 
+/** SPEC as rows with everything a read needs precomputed: readSettings runs once per Ingress object. */
+const ROWS = (Object.keys(SPEC) as SettingId[]).map((id) => {
+  const spec = SPEC[id] as NonNullable<Spec[SettingId]>;
+  const fallback = DEFAULTS.find((x) => x.setting === id);
+  return {
+    id,
+    annotation: spec.annotation ? `${NGINX_ANNOTATION_PREFIX}${spec.annotation}` : undefined,
+    configMap: spec.configMap,
+    parse: spec.parse as (raw: string) => SettingValues[SettingId] | undefined,
+    fallback,
+    defaultSetting: fallback ? defaultSetting(fallback) : undefined,
+  };
+});
+const PASSTHROUGH = `${NGINX_ANNOTATION_PREFIX}ssl-passthrough`;
+
 function readSettings(ctx: FamilyContext): Settings {
   const found = controllerConfigMap(ctx);
   let cmRef: ObjectRef | undefined;
@@ -189,25 +204,34 @@ function readSettings(ctx: FamilyContext): Settings {
     cmRef = ctx.graph.ref('ConfigMap', found.cm);
     ctx.uses(cmRef, found.via);
   }
-  const data = found?.cm.data ?? {};
-  const out: Settings = {};
-  const passthrough = ctx.annotation(`${NGINX_ANNOTATION_PREFIX}ssl-passthrough`);
-  for (const id of Object.keys(SPEC) as SettingId[]) {
-    const spec = SPEC[id];
-    if (!spec) continue;
-    const layers: (Layer | undefined)[] = [];
-    if (spec.annotation) layers.push(ctx.annotation(`${NGINX_ANNOTATION_PREFIX}${spec.annotation}`));
-    if (spec.configMap && cmRef && typeof data[spec.configMap] === 'string') {
-      const raw = data[spec.configMap] as string;
-      layers.push({ raw, from: { kind: 'configmap', object: cmRef, key: spec.configMap, raw } });
+  const data = found?.cm.data;
+  const annotations = ctx.route.annotations;
+  const out: Record<string, unknown> = {};
+  for (const row of ROWS) {
+    const ann = row.annotation !== undefined ? annotations[row.annotation] : undefined;
+    const cm = row.configMap !== undefined && data ? data[row.configMap] : undefined;
+    // Most Ingresses set nothing: the shared default, no layers to weigh.
+    if (typeof ann !== 'string' && typeof cm !== 'string') {
+      if (row.defaultSetting) out[row.id] = row.defaultSetting;
+      continue;
     }
-    const fallback = DEFAULTS.find((x) => x.setting === id);
-    const s = layered(layers, spec.parse as (raw: string) => SettingValues[typeof id] | undefined, fallback);
-    if (s) (out as Record<string, unknown>)[id] = s;
+    const layers: (Layer | undefined)[] = [];
+    if (typeof ann === 'string') layers.push(ctx.annotation(row.annotation as string));
+    if (typeof cm === 'string' && cmRef) {
+      layers.push({
+        raw: cm,
+        from: { kind: 'configmap', object: cmRef, key: row.configMap as string, raw: cm },
+      });
+    }
+    const s = layered(layers, row.parse, row.fallback);
+    if (s) out[row.id] = s;
   }
   // SSL passthrough hands the client's TLS stream to the backend untouched: no HTTP proxying at all.
-  if (passthrough?.raw === 'true') out['backend-protocol'] = { value: 'PASSTHROUGH', from: passthrough.from };
-  return out;
+  if (annotations[PASSTHROUGH] === 'true') {
+    const p = ctx.annotation(PASSTHROUGH);
+    if (p) out['backend-protocol'] = { value: 'PASSTHROUGH', from: p.from };
+  }
+  return out as Settings;
 }
 
 export const ingressNginx: FamilyDef = {

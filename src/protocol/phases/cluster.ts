@@ -1,6 +1,8 @@
 import type { HttpResult, VantageSpec } from '../../probes/types.js';
 import {
   endpointWaitS,
+  type HttpObservation,
+  httpObservation,
   type JudgeInput,
   type Judgement,
   type PhaseDefinition,
@@ -89,7 +91,7 @@ const noConnection = (r: HttpResult | undefined) => r?.outcome === 'timeout' && 
  * defers to the node's view for what the app itself answers.
  */
 export function bestView(
-  input: JudgeInput,
+  input: Omit<JudgeInput, 'observed'>,
   podId: string,
   localId: string,
 ): { r: HttpResult; id: string } | undefined {
@@ -101,13 +103,30 @@ export function bestView(
 }
 
 /** The endpoint's answer as the controller would get it (HTTPS probe for TLS backends). */
-export function endpointResult(input: JudgeInput, i: number): HttpResult | undefined {
+export function endpointResult(input: Omit<JudgeInput, 'observed'>, i: number): HttpResult | undefined {
   return backendIsTls(input.facts)
     ? bestView(input, ids.eps(i), ids.localEps(i))?.r
     : bestView(input, ids.ep(i), ids.localEp(i))?.r;
 }
 
-export const clusterPhase: PhaseDefinition = {
+/** What phase 1 saw, for the later phases and the verdict. */
+export interface ClusterObservations {
+  /** Each probed endpoint's plain-HTTP answer from the probe pod (the pod network, as the controller sees it). */
+  podAnswers: HttpObservation[];
+  /** The first endpoint's direct answer as the controller would get it (HTTPS for TLS backends). */
+  directAnswer?: HttpResult;
+}
+
+function observe(input: Omit<JudgeInput, 'observed'>): ClusterObservations {
+  const eps = endpointTargets(input.facts);
+  const podAnswers = eps
+    .map((_, i) => httpObservation(input.probes, ids.ep(i)))
+    .filter((o): o is HttpObservation => o !== undefined);
+  const direct = eps.map((_, i) => endpointResult(input, i)).find((r) => answered(r));
+  return direct ? { podAnswers, directAnswer: direct } : { podAnswers };
+}
+
+export const clusterPhase: PhaseDefinition<'cluster'> = {
   id: 'cluster',
   number: 1,
   title: 'Inside the cluster',
@@ -115,6 +134,18 @@ export const clusterPhase: PhaseDefinition = {
     'A probe pod reaches the Service by its DNS name and each endpoint directly, and each endpoint answers on ' +
     "its own node (kubelet's path): the app answers and Service discovery works. If this passes, the problem " +
     'is outside the pod network (hops 1–3).',
+  explain: {
+    does: 'From a probe pod inside the cluster: the Service by its DNS name, then every endpoint IP:port directly.',
+    ifPass:
+      'The app answers inside the cluster — the same thing a working port-forward tells you: hop 5 ' +
+      '(Service → Pod) and cluster DNS are healthy, so the problem is in hops 1–4.',
+    ifFail:
+      'Stop looking at the Ingress: the app does not answer on its endpoints, or the Service does not ' +
+      'lead to it. Compare the Service name against each endpoint directly to tell which.',
+    ifSkipped: 'Without a probe pod nothing proves the app answers inside the cluster: hop 5 stays unproven.',
+  },
+  clears: [5],
+  hop: (result) => ({ tested: result.status === 'pass' || result.status === 'fail', note: result.summary }),
 
   plan(f, v) {
     const specs = [];
@@ -147,8 +178,9 @@ export const clusterPhase: PhaseDefinition = {
     return specs;
   },
 
-  judge(input): Judgement {
+  judge(input): Judgement<ClusterObservations> {
     const { facts: f, probes, vantages: v } = input;
+    const observations = observe(input);
     const eps = endpointTargets(f);
     const covered = eps.some((e) => e.nodeName && v.nodes.includes(e.nodeName));
     if (!v.pod && !covered) {
@@ -158,6 +190,7 @@ export const clusterPhase: PhaseDefinition = {
         summary: 'not run',
         signals: [],
         skippedReason: `${why}: the app's own answer and the Service's DNS name were not tested from inside (hops 4–5 unproven by probes)`,
+        observations,
       };
     }
     const signals: Signal[] = [];
@@ -361,7 +394,7 @@ export const clusterPhase: PhaseDefinition = {
     }
 
     const total = eps.length;
-    let status: Judgement['status'];
+    let status: Judgement<ClusterObservations>['status'];
     let summary: string;
     if (signals.length > 0) {
       status = 'fail';
@@ -381,7 +414,7 @@ export const clusterPhase: PhaseDefinition = {
           : '') +
         (notes.length ? `; ${notes.join('; ')}` : '');
     }
-    return { status, summary, signals };
+    return { status, summary, signals, observations };
   },
 };
 
@@ -396,15 +429,8 @@ function protocolMismatch(f: RouteFacts, where: string, evidence: string[]): Sig
   };
 }
 
-/** The first endpoint's direct answer, when one answered (what the app itself says for the path). */
-export function directAnswer(input: JudgeInput): HttpResult | undefined {
-  return endpointTargets(input.facts)
-    .map((_, i) => endpointResult(input, i))
-    .find((r) => answered(r));
-}
-
 /** The answer through the path equals what the app itself answers directly: the application's own answer. */
-export function sameAsApp(input: JudgeInput, r: HttpResult | undefined): boolean {
-  const d = directAnswer(input);
+export function sameAsApp(cluster: ClusterObservations | undefined, r: HttpResult | undefined): boolean {
+  const d = cluster?.directAnswer;
   return answered(r) && answered(d) && r.status === d.status;
 }

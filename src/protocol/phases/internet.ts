@@ -1,7 +1,15 @@
-import { type JudgeInput, type Judgement, type PhaseDefinition, WAIT } from '../phase.js';
+import type { DnsResult } from '../../probes/types.js';
+import {
+  type HttpObservation,
+  httpObservation,
+  type JudgeInput,
+  type Judgement,
+  type PhaseDefinition,
+  WAIT,
+} from '../phase.js';
 import { answered } from '../probe-set.js';
 import { dnsProbe, httpProbe, origin, pingProbe } from '../specs.js';
-import type { ProbeSpec, RouteFacts, Signal } from '../types.js';
+import type { ProbeRecord, ProbeSpec, RouteFacts, Signal } from '../types.js';
 import { endpointTargets } from './cluster.js';
 
 /**
@@ -51,13 +59,47 @@ export function pingMtus(f: RouteFacts): number[] {
   return [...new Set(sizes)];
 }
 
-export const internetPhase: PhaseDefinition = {
+/** What phase 5 saw: the user's view, for the verdict. */
+export interface InternetObservations {
+  dns?: { id: string; record: ProbeRecord; r: DnsResult };
+  /** The URL as a user fetches it. */
+  url?: HttpObservation;
+}
+
+function observe(input: Omit<JudgeInput, 'observed'>): InternetObservations {
+  const o: InternetObservations = {};
+  const record = input.probes.get(ids.dns);
+  const dns = input.probes.dns(ids.dns);
+  if (record && dns) o.dns = { id: ids.dns, record, r: dns };
+  const url = httpObservation(input.probes, ids.url);
+  if (url) o.url = url;
+  return o;
+}
+
+export const internetPhase: PhaseDefinition<'internet'> = {
   id: 'internet',
   number: 5,
   title: 'The internet',
   proves:
     'The host resolves to the load balancer, the URL answers as a user fetches it (large bodies included), ' +
     'full-size packets cross the overlay between nodes, and the certificate matches the host.',
+  explain: {
+    does: 'Like a user: DNS of the host against the LB address, a small request against a large body, DF-bit pings around the overlay MTU, TLS certificate against the host.',
+    ifPass:
+      'The pipe is big enough: DNS points at the load balancer and large responses arrive as fast as small ones (hop 1).',
+    ifFail:
+      'Failing only here means the path is fine for small packets: an MTU blackhole (small OK, large ' +
+      'stalls), DNS pointing elsewhere, or TLS/WAF at the edge — not an application problem.',
+    ifSkipped: 'The internet-facing checks did not run: hop 1 and the large-body path stay unproven.',
+  },
+  clears: [1],
+  hop(_result, observed) {
+    const dns = observed.internet?.dns;
+    return {
+      tested: dns !== undefined || answered(observed.loadbalancer?.withHost?.r),
+      ...(dns ? { note: dns.record.summary } : {}),
+    };
+  },
 
   plan(f, v) {
     const specs: ProbeSpec[] = [];
@@ -84,13 +126,14 @@ export const internetPhase: PhaseDefinition = {
     return specs;
   },
 
-  judge(input: JudgeInput): Judgement {
+  judge(input: JudgeInput): Judgement<InternetObservations> {
     const { facts: f, probes, vantages: v } = input;
+    const observations = observe(input);
     const signals: Signal[] = [];
     const notes: string[] = [];
     const lb = f.controller?.lbAddress;
 
-    const dns = probes.dns(ids.dns);
+    const dns = observations.dns?.r;
     if (dns && lb && isIp(lb)) {
       if (dns.addresses.length === 0) {
         signals.push({
@@ -111,7 +154,7 @@ export const internetPhase: PhaseDefinition = {
       }
     }
 
-    const url = probes.http(ids.url);
+    const url = observations.url?.r;
     if (url?.outcome === 'cert-error') {
       signals.push({
         cause: 'tls-certificate-mismatch',
@@ -160,12 +203,15 @@ export const internetPhase: PhaseDefinition = {
       }
     });
 
-    // A stall (bytes, then silence) through the LB or from the user's URL.
-    const stalls = [ids.url, 'p4.lb.host', ...probes.withPrefix('p1.ep.').map((r) => r.id)].filter(
-      (id) => probes.http(id)?.outcome === 'stall',
-    );
+    // A stall (bytes, then silence) from the user's URL, through the LB, or at an endpoint from the probe pod.
+    const stalled = [
+      observations.url,
+      input.observed.loadbalancer?.withHost,
+      ...(input.observed.cluster?.podAnswers ?? []),
+    ].filter((o): o is HttpObservation => o?.r.outcome === 'stall');
+    const stalls = stalled.map((o) => o.id);
     if (stalls.length > 0) {
-      const r = probes.http(stalls[0] ?? '');
+      const r = stalled[0]?.r;
       signals.push({
         cause: 'mtu-blackhole',
         hop: 5,
@@ -193,6 +239,7 @@ export const internetPhase: PhaseDefinition = {
       summary:
         signals.length > 0 ? signals.map((s) => s.summary).join('; ') : [...parts, ...notes].join('; '),
       signals,
+      observations,
     };
   },
 };

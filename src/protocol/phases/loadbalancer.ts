@@ -1,6 +1,8 @@
 import type { HttpResult } from '../../probes/types.js';
 import {
+  type HttpObservation,
   hostHeader,
+  httpObservation,
   type JudgeInput,
   type Judgement,
   type PhaseDefinition,
@@ -10,8 +12,7 @@ import {
 import { answered, ok2xx3xx } from '../probe-set.js';
 import { httpProbe, origin } from '../specs.js';
 import type { RouteFacts, Signal } from '../types.js';
-import { directAnswer, sameAsApp } from './cluster.js';
-import { conntrackExhausted } from './nodeport.js';
+import { sameAsApp } from './cluster.js';
 
 /** Phase 4, the load balancer: with the right Host (and SNI), without it, and at the LB health-check path. */
 
@@ -34,21 +35,51 @@ export function answerText(r: HttpResult | undefined): string {
   return answered(r) ? `HTTP ${r.status}` : r.outcome;
 }
 
-/** NodePort-with-Host answers seen from inside (phase 3), to compare with the LB's. */
-function nodePortAnswers(input: JudgeInput): { id: string; r: HttpResult }[] {
-  return input.probes
-    .withPrefix('p3.np.')
-    .map((rec) => ({ id: rec.id, r: input.probes.http(rec.id) }))
-    .filter((x): x is { id: string; r: HttpResult } => !!x.r);
+/** What phase 4 saw, for the internet phase and the verdict. */
+export interface LoadBalancerObservations {
+  /** The LB address with the route's Host header (and SNI). */
+  withHost?: HttpObservation;
+  withoutHost?: HttpObservation;
+  healthCheck?: HttpObservation;
 }
 
-export const loadBalancerPhase: PhaseDefinition = {
+function observe(input: Omit<JudgeInput, 'observed'>): LoadBalancerObservations {
+  const o: LoadBalancerObservations = {};
+  const withHost = httpObservation(input.probes, ids.withHost);
+  const withoutHost = httpObservation(input.probes, ids.withoutHost);
+  const healthCheck = httpObservation(input.probes, ids.healthCheck);
+  if (withHost) o.withHost = withHost;
+  if (withoutHost) o.withoutHost = withoutHost;
+  if (healthCheck) o.healthCheck = healthCheck;
+  return o;
+}
+
+export const loadBalancerPhase: PhaseDefinition<'loadbalancer'> = {
   id: 'loadbalancer',
   number: 4,
   title: 'The load balancer',
   proves:
     'The load balancer forwards to healthy nodes and the controller routes the host: the same answer with ' +
     'the right Host header as the backend gives directly; without Host the controller cannot route (404 is normal).',
+  explain: {
+    does: "From here to the load balancer: with the route's Host header (and SNI), without it, and at the LB health-check path.",
+    ifPass:
+      'The load balancer reaches the nodes and the ingress controller routes this host and path ' +
+      'correctly (hop 2 and the controller).',
+    ifFail:
+      'The load balancer or the controller drops the request: an LB health check on the wrong path ' +
+      '(no healthy backends), a firewall between the LB and the NodePorts, or host/path rules that route ' +
+      'nowhere (404 with the Host header, the Host-header trap).',
+    ifSkipped: 'The load balancer was not reached from here: hop 2 stays unproven.',
+  },
+  clears: [2],
+  hop(_result, observed) {
+    const lb = observed.loadbalancer?.withHost;
+    return {
+      tested: answered(lb?.r) || (observed.nodeport?.healthChecks.length ?? 0) > 0,
+      ...(lb ? { note: `LB with Host: ${lb.record.summary}` } : {}),
+    };
+  },
 
   apiEvidence(f) {
     const host = f.target.host ?? '*';
@@ -131,8 +162,9 @@ export const loadBalancerPhase: PhaseDefinition = {
     return specs;
   },
 
-  judge(input: JudgeInput): Judgement {
+  judge(input: JudgeInput): Judgement<LoadBalancerObservations> {
     const { facts: f, probes } = input;
+    const observations = observe(input);
     if (!f.controller?.lbAddress) {
       return {
         status: 'skipped',
@@ -140,13 +172,16 @@ export const loadBalancerPhase: PhaseDefinition = {
         signals: routingSignals(input, [ids.routes]),
         skippedReason:
           'no load balancer address: the controller Service has no status.loadBalancer.ingress (pass --lb-address ADDR); hops 1–2 unproven',
+        observations,
       };
     }
-    const withHost = probes.http(ids.withHost);
-    const withoutHost = probes.http(ids.withoutHost);
+    const withHost = observations.withHost?.r;
+    const withoutHost = observations.withoutHost?.r;
     const signals: Signal[] = [];
     const evidence = [ids.withHost, ids.withoutHost];
-    const nps = nodePortAnswers(input);
+    const nodeport = input.observed.nodeport;
+    const nps = nodeport?.nodePorts ?? [];
+    const healthChecks = nodeport?.healthChecks ?? [];
     const npAnswered = nps.filter((x) => answered(x.r));
     const lbStatus = answered(withHost) ? withHost.status : undefined;
     // Connected but no answer at the LB and at the NodePorts alike: the controller waits on its upstream.
@@ -162,20 +197,9 @@ export const loadBalancerPhase: PhaseDefinition = {
       (lbStatus === 503 && npAnswered.length === 0 && answered(withoutHost) && withoutHost.status === 503);
     const stalled = withHost?.outcome === 'stall';
     if (withHost && lbOwnFailure && !stalled) {
-      const hcBad = probes
-        .withPrefix('p3.hc.')
-        .filter((rec) => {
-          const r = probes.http(rec.id);
-          return answered(r) && !ok2xx3xx(r);
-        })
-        .map((r) => r.id);
-      const exhausted = probes.withPrefix('p3.ct.').some((rec) => {
-        if (!rec.id.endsWith('.count')) return false;
-        const c = probes.conntrack(rec.id);
-        const stats = probes.conntrack(rec.id.replace(/\.count$/, '.stats'))?.stats;
-        return conntrackExhausted(c?.count, c?.max, (stats?.drop ?? 0) + (stats?.insertFailed ?? 0));
-      });
-      const hcOk = probes.withPrefix('p3.hc.').some((rec) => ok2xx3xx(probes.http(rec.id)));
+      const hcBad = healthChecks.filter((h) => answered(h.r) && !ok2xx3xx(h.r)).map((h) => h.id);
+      const exhausted = (nodeport?.exhausted.length ?? 0) > 0;
+      const hcOk = healthChecks.some((h) => ok2xx3xx(h.r));
       const desc = `the load balancer answers ${answerText(withHost)} with Host and ${answerText(withoutHost)} without`;
       if (hcBad.length > 0) {
         signals.push({
@@ -194,7 +218,7 @@ export const loadBalancerPhase: PhaseDefinition = {
           evidence: [
             ...evidence,
             ...npAnswered.map((x) => x.id),
-            ...(hcOk ? probes.withPrefix('p3.hc.').map((r) => r.id) : []),
+            ...(hcOk ? healthChecks.map((h) => h.id) : []),
           ],
           summary: `${desc}, while the NodePort ${f.controller.nodePort} answers ${answerText(npAnswered[0]?.r)} on every node from inside${hcOk ? ' and the health-check path answers 2xx' : ''}: the load balancer cannot reach the NodePorts (firewall / security group)`,
         });
@@ -208,7 +232,7 @@ export const loadBalancerPhase: PhaseDefinition = {
       }
     }
 
-    const direct = directAnswer(input);
+    const direct = input.observed.cluster?.directAnswer;
     const routing = routingSignals(input, [ids.routes, ...evidence]);
     if (routing.length > 0) {
       signals.push(...routing);
@@ -225,7 +249,9 @@ export const loadBalancerPhase: PhaseDefinition = {
     }
 
     const ok =
-      answered(withHost) && (withHost.status < 500 || sameAsApp(input, withHost)) && signals.length === 0;
+      answered(withHost) &&
+      (withHost.status < 500 || sameAsApp(input.observed.cluster, withHost)) &&
+      signals.length === 0;
     const summary =
       signals.length > 0
         ? signals.map((s) => s.summary).join('; ')
@@ -233,7 +259,7 @@ export const loadBalancerPhase: PhaseDefinition = {
           (probes.has(ids.healthCheck)
             ? `, health-check path ${answerText(probes.http(ids.healthCheck))}`
             : '');
-    return { status: ok ? 'pass' : 'fail', summary, signals };
+    return { status: ok ? 'pass' : 'fail', summary, signals, observations };
   },
 };
 
@@ -254,7 +280,7 @@ function routingSignals(input: JudgeInput, evidence: string[]): Signal[] {
   }
   if (f.routeFound || !f.target.host) return [];
   const withHost = input.probes.http(ids.withHost);
-  const direct = directAnswer(input);
+  const direct = input.observed.cluster?.directAnswer;
   return [
     {
       cause: 'host-rule-mismatch',

@@ -1,6 +1,8 @@
 import type { HttpResult, VantageSpec } from '../../probes/types.js';
 import {
+  type HttpObservation,
   hostHeader,
+  httpObservation,
   type JudgeInput,
   type Judgement,
   type PhaseDefinition,
@@ -46,13 +48,58 @@ export function conntrackExhausted(count?: number, max?: number, drops = 0): boo
   return fill >= 0.9 || (fill >= 0.75 && drops > 0);
 }
 
-export const nodePortPhase: PhaseDefinition = {
+/** What phase 3 saw, for the load balancer phase and the verdict. */
+export interface NodePortObservations {
+  /** Each NodePort probe: from which node's probe pod, to which node's IP, and the answer. */
+  nodePorts: (HttpObservation & { from: string; to: string })[];
+  /** The LB's health check at each node's own port. */
+  healthChecks: (HttpObservation & { node: string })[];
+  /** Nodes whose conntrack table is (nearly) full, with the probes that show it. */
+  exhausted: { node: string; evidence: string[] }[];
+}
+
+function observe(input: Omit<JudgeInput, 'observed'>): NodePortObservations {
+  const { facts: f, probes, vantages: v } = input;
+  const nodePorts: NodePortObservations['nodePorts'] = [];
+  const healthChecks: NodePortObservations['healthChecks'] = [];
+  const exhausted: NodePortObservations['exhausted'] = [];
+  for (const from of v.nodes) {
+    for (const t of nodeTargets(f)) {
+      const o = httpObservation(probes, ids.nodePort(from, t.name));
+      if (o) nodePorts.push({ ...o, from, to: t.name });
+    }
+    const hc = httpObservation(probes, ids.healthCheck(from));
+    if (hc) healthChecks.push({ ...hc, node: from });
+    const countId = `${ids.conntrack(from)}.count`;
+    const statsId = `${ids.conntrack(from)}.stats`;
+    const count = probes.conntrack(countId);
+    const stats = probes.conntrack(statsId)?.stats;
+    const drops = (stats?.drop ?? 0) + (stats?.insertFailed ?? 0) + (stats?.earlyDrop ?? 0);
+    if (conntrackExhausted(count?.count, count?.max, drops))
+      exhausted.push({ node: from, evidence: [countId, statsId] });
+  }
+  return { nodePorts, healthChecks, exhausted };
+}
+
+export const nodePortPhase: PhaseDefinition<'nodeport'> = {
   id: 'nodeport',
   number: 3,
   title: 'The NodePort',
   proves:
     "Traffic can enter the nodes: the controller's NodePort answers on every node IP (kube-proxy/iptables " +
     'work) and no node drops new connections because its conntrack table is full.',
+  explain: {
+    does: "From a hostNetwork probe pod on each node: the controller's NodePort on every node IP, and conntrack.",
+    ifPass:
+      'Traffic enters the nodes: kube-proxy / iptables forward the NodePort to the ingress controller, ' +
+      'and the conntrack tables have room (hop 3).',
+    ifFail:
+      'The NodePort does not answer from the node itself: kube-proxy is down on that node, or the ' +
+      'conntrack table is full and new connections are dropped.',
+    ifSkipped: 'The NodePorts were not tried from the nodes: hop 3 stays unproven.',
+  },
+  clears: [3],
+  hop: (result) => ({ tested: result.status === 'pass' || result.status === 'fail', note: result.summary }),
 
   plan(f, v) {
     const specs = [];
@@ -81,26 +128,27 @@ export const nodePortPhase: PhaseDefinition = {
     return specs;
   },
 
-  judge(input: JudgeInput): Judgement {
+  judge(input: JudgeInput): Judgement<NodePortObservations> {
     const { facts: f, probes, vantages: v } = input;
+    const observations = observe(input);
     if (v.nodes.length === 0) {
       return {
         status: 'skipped',
         summary: 'not run',
         signals: [],
         skippedReason: `${v.unavailable ?? 'no node probe pod'}: the NodePorts and the nodes' conntrack tables were not checked (hops 2–3 unproven)`,
+        observations,
       };
     }
     const signals: Signal[] = [];
     const notes: string[] = [];
-    const exhausted = new Set<string>();
+    const exhausted = new Set(observations.exhausted.map((e) => e.node));
     for (const node of v.nodes) {
       const count = probes.conntrack(`${ids.conntrack(node)}.count`);
       const stats = probes.conntrack(`${ids.conntrack(node)}.stats`);
       const drops =
         (stats?.stats?.drop ?? 0) + (stats?.stats?.insertFailed ?? 0) + (stats?.stats?.earlyDrop ?? 0);
-      if (conntrackExhausted(count?.count, count?.max, drops)) {
-        exhausted.add(node);
+      if (exhausted.has(node)) {
         signals.push({
           cause: 'conntrack-exhaustion',
           hop: 3,
@@ -165,6 +213,6 @@ export const nodePortPhase: PhaseDefinition = {
         : `${npOk}/${npTotal} NodePort checks connect${f.controller?.healthCheck ? '; the LB health check path answers 2xx' : ''}; conntrack below limits on ${v.nodes.join(', ')}` +
           (notes.length ? `; ${notes.join('; ')}` : '') +
           (v.nodesNotCovered?.length ? `; not checked from: ${v.nodesNotCovered.join(', ')}` : '');
-    return { status, summary, signals };
+    return { status, summary, signals, observations };
   },
 };

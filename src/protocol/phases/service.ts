@@ -32,13 +32,26 @@ function api(id: string, target: string, command: string, ok: boolean, summary: 
   return { id, phase: 'service', kind: 'api', vantage: 'api', target, command, ok, summary, durationMs: 0 };
 }
 
-export const servicePhase: PhaseDefinition = {
+/** Phase 2 reads the API only; later phases take nothing from it but its result. */
+export type ServiceObservations = Record<string, never>;
+
+export const servicePhase: PhaseDefinition<'service'> = {
   id: 'service',
   number: 2,
   title: 'The Service glue',
   proves:
     'Kubernetes knows where the pods are: the Service exists, its selector matches pods, its endpoints are ' +
     'ready and its targetPort is a port the containers expose.',
+  explain: {
+    does: 'Reads the Service glue: endpoints present and ready, selector ↔ pod labels, targetPort ↔ container ports.',
+    ifPass: 'Kubernetes knows where the pods are: the Service has ready endpoints on the right port (hop 4).',
+    ifFail:
+      'The Service points at nothing usable (no ready endpoints, a selector that matches no pods, or a ' +
+      'targetPort no container listens on). This is the fix before anything else.',
+    ifSkipped: 'The Service → endpoints mapping was not read: hop 4 stays unproven.',
+  },
+  clears: [4],
+  hop: (result) => ({ tested: result.status !== 'skipped', note: result.summary }),
 
   plan: () => [],
 
@@ -121,12 +134,13 @@ export const servicePhase: PhaseDefinition = {
     return out;
   },
 
-  judge(input: JudgeInput): Judgement {
+  judge(input: JudgeInput): Judgement<ServiceObservations> {
+    const observations: ServiceObservations = {};
     const f = input.facts;
     const b = f.backend;
     const signals: Signal[] = [];
     if (!b) {
-      return { status: 'inconclusive', summary: 'no backend Service to check', signals };
+      return { status: 'inconclusive', summary: 'no backend Service to check', signals, observations };
     }
     if (b.problem === 'service-not-found' || b.problem === 'service-port-not-found') {
       const sum =
@@ -134,7 +148,7 @@ export const servicePhase: PhaseDefinition = {
           ? `the route's backend Service ${b.namespace}/${b.service} does not exist`
           : `the route's backend Service ${b.namespace}/${b.service} has no port ${b.servicePort}`;
       signals.push({ cause: b.problem, hop: 4, direct: true, evidence: [ids.service], summary: sum });
-      return { status: 'fail', summary: sum, signals };
+      return { status: 'fail', summary: sum, signals, observations };
     }
     const ready = f.endpoints.filter((e) => e.ready);
     if (ready.length === 0) {
@@ -169,11 +183,12 @@ export const servicePhase: PhaseDefinition = {
       });
     }
     if (signals.length > 0)
-      return { status: 'fail', summary: signals.map((s) => s.summary).join('; '), signals };
+      return { status: 'fail', summary: signals.map((s) => s.summary).join('; '), signals, observations };
     return {
       status: 'pass',
       summary: `${ready.length}/${f.endpoints.length} endpoints ready, selector matches ${f.pods.length} pod(s), targetPort ${b.targetPort ?? '?'} exposed`,
       signals,
+      observations,
     };
   },
 };
